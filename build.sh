@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# LiveInit build entry point.
+#   ./build.sh              restore, build and publish the static agent to artifacts/liveinit
+#   ./build.sh test         every test: xUnit (unit, prober vs blkid, binary) + QEMU boots; ends with "N passed, N failed"
+#   ./build.sh demo         build the agent, an initramfs and a SystemRescue-style medium; boot it twice in QEMU
+#   ./build.sh bench probe  liveinit probe vs blkid -p on the same images, with the ratio
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+ART=$ROOT/artifacts
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+publish() {
+  mkdir -p "$ART"
+  dotnet publish src/LiveInit/LiveInit.csproj -c Release -r linux-x64 -o "$ART/publish" -nologo -v quiet \
+    -p:TreatWarningsAsErrors=true "$@" >"$ART/publish.log" 2>&1 || { cat "$ART/publish.log"; exit 1; }
+  if grep -E "warning (IL|AOT)[0-9]+" "$ART/publish.log"; then echo "trim/AOT warnings are errors" >&2; exit 1; fi
+  cp "$ART/publish/liveinit" "$ART/liveinit"
+  echo "built $ART/liveinit ($(stat -c %s "$ART/liveinit") bytes): $(file -b "$ART/liveinit" | cut -d, -f1-4)"
+}
+
+case "${1:-build}" in
+  build) publish ;;
+  test)
+    publish
+    exec bash tests/run-all.sh ;;
+  demo)
+    publish
+    exec bash qemu/demo.sh ;;
+  bench)
+    publish
+    shift
+    exec bash tests/bench/"${1:-probe}".sh ;;
+  *) echo "usage: $0 [build|test|demo|bench probe]" >&2; exit 2 ;;
+esac

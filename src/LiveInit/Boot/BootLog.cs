@@ -1,0 +1,57 @@
+using System.Text;
+using LiveInit.Native;
+
+namespace LiveInit.Boot;
+
+/// <summary>Every step logs here: to /dev/kmsg as <c>&lt;N&gt;liveinit: …</c> (kept under the kmsg line
+/// limit) and as a readable line on the console. <c>quiet</c> silences informational console lines,
+/// <c>liveinit.debug</c> adds debug lines.</summary>
+public sealed class BootLog : IDisposable
+{
+    private const int KmsgLineMax = 900;
+    private SafeFd? _kmsg;
+    private SafeFd? _console;
+    public bool Quiet { get; set; }
+    public bool Debug { get; set; }
+
+    /// <summary>Opens /dev/kmsg and /dev/console when they exist; before that (and outside an initramfs)
+    /// lines go to standard error.</summary>
+    public void Open()
+    {
+        _kmsg ??= Libc.TryOpen("/dev/kmsg", Libc.O_WRONLY | Libc.O_NOCTTY, out _);
+        _console ??= Libc.TryOpen("/dev/console", Libc.O_WRONLY | Libc.O_NOCTTY | Libc.O_NONBLOCK, out _);
+    }
+
+    public void Info(string msg) => Write(6, msg, console: !Quiet);
+    public void Notice(string msg) => Write(5, msg, console: true);
+    public void Warn(string msg) => Write(4, "warning: " + msg, console: true);
+    public void Error(string msg) => Write(3, "error: " + msg, console: true);
+    public void Trace(string msg) { if (Debug) Write(7, msg, console: true); }
+
+    /// <summary>Text for the console only (reports, plans), line by line.</summary>
+    public void Console(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text.Replace("\n", "\r\n"));
+        if (_console is not null) Libc.TryWrite(_console, bytes);
+        else System.Console.Error.Write(text);
+    }
+
+    private void Write(int level, string msg, bool console)
+    {
+        foreach (var line in msg.Split('\n'))
+        {
+            if (_kmsg is not null)
+                for (var i = 0; i < Math.Max(1, line.Length); i += KmsgLineMax)
+                    Libc.TryWrite(_kmsg, Encoding.UTF8.GetBytes($"<{level}>liveinit: {line.Substring(i, Math.Min(KmsgLineMax, line.Length - i))}\n"));
+            if (!console) continue;
+            if (_console is not null) Libc.TryWrite(_console, Encoding.UTF8.GetBytes($"liveinit: {line}\r\n"));
+            else if (_kmsg is null) System.Console.Error.WriteLine($"liveinit: {line}");
+        }
+    }
+
+    public void Dispose()
+    {
+        _kmsg?.Dispose();
+        _console?.Dispose();
+    }
+}

@@ -1,0 +1,26 @@
+using LiveInit.Boot.Steps;
+using LiveInit.Plan;
+
+namespace LiveInit.Boot;
+
+/// <summary>The ordered steps for a plan: the single list both <c>explain</c> and the executor use.</summary>
+public static class BootSequence
+{
+    public static IReadOnlyList<BootStep> For(BootPlan plan)
+    {
+        var steps = new List<BootStep> { new MountKernelFilesystems(), new LoadDrivers(plan) };
+        if (plan.Medium.Device is null && plan.Medium.SearchFile is null) return steps;
+        var mp = plan.Medium.MountPoint;
+        steps.Add(new FindMedium(plan.Medium, plan.Image.Candidates));
+        if (plan.Remaster.Action != RemasterAction.None) steps.Add(new ApplyRemaster(plan.Remaster, mp));
+        if (plan.Image.CopyToRam != ImageCopy.No) steps.Add(new CopyImageToRam(plan.Image, mp));
+        if (plan.Image.ChecksumFile is not null) steps.Add(new VerifyChecksum(plan.Image, mp));
+        steps.Add(new MountImage(plan.Image, mp));
+        if (plan.Srm.Enabled) steps.Add(new MountSrms(plan.Srm, mp));
+        steps.Add(new PrepareWritable(plan.Writable));
+        steps.Add(new AssembleRoot(plan.Writable));
+        if (plan.Home is not null) steps.Add(new MountHome(plan.Home, mp));
+        steps.Add(new SwitchRoot(plan.Init));
+        return steps;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using LiveInit.Boot.Steps;
+using LiveInit.Cmdline;
+using LiveInit.Devices;
+using LiveInit.Dialects;
+using LiveInit.Native;
+
+namespace LiveInit.Boot;
+
+/// <summary>The boot: as PID 1 (/init) or as <c>liveinit boot</c>. Reads the command line, builds the plan,
+/// runs its steps in order; any failure goes to <see cref="Emergency"/>.</summary>
+public static class InitMain
+{
+    public static int Run(string[] args)
+    {
+        var log = new BootLog();
+        try { MountKernelFilesystems.MountAll(); }
+        catch (NativeException e) { Console.Error.WriteLine($"liveinit: {e.Message}"); }
+        log.Open();
+        var cmdlineText = args.Length >= 2 && args[0] == "--cmdline" ? args[1] : null;
+        KernelCommandLine cmdline;
+        try { cmdline = cmdlineText is not null ? KernelCommandLine.Parse(cmdlineText) : KernelCommandLine.FromProc(); }
+        catch (IOException) { cmdline = KernelCommandLine.Parse(""); }
+        var plan = DialectSelector.Plan(cmdline);
+        log.Quiet = plan.Log.Quiet;
+        log.Debug = plan.Log.Debug;
+        log.Notice($"LiveInit {Cli.Program.Version}: {plan.Dialect} boot");
+        foreach (var d in plan.Diagnostics)
+            if (d.Severity == Plan.Severity.Error) log.Error($"{d.Parameter}: {d.Message}"); else log.Warn($"{d.Parameter}: {d.Message}");
+
+        using var ctx = new BootContext(plan, log);
+        ctx.Uevents = UeventListener.TryOpen(log.Warn);   // before the first sysfs scan
+        var steps = BootSequence.For(plan);
+        var descriptions = steps.Select(s => s.Describe()).ToList();
+        var total = Stopwatch.StartNew();
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            log.Info($"[{i + 1}/{steps.Count}] {descriptions[i]}");
+            var sw = Stopwatch.StartNew();
+            try { step.Run(ctx); }
+            catch (BootFailure e) { return Emergency.Handle(ctx, descriptions, e.Message); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return Emergency.Handle(ctx, descriptions, $"step '{descriptions[i]}' failed: {e.Message}");
+            }
+            catch (Exception e)
+            {
+                return Emergency.Handle(ctx, descriptions, $"internal error in step '{descriptions[i]}': {e}");
+            }
+            log.Trace($"step {i + 1} took {sw.ElapsedMilliseconds} ms (total {total.ElapsedMilliseconds} ms)");
+        }
+        if (steps.Count == 0 || steps[^1] is not SwitchRoot)
+            return Emergency.Handle(ctx, descriptions, "the command line does not describe a live medium: "
+                + string.Join("; ", plan.Diagnostics.Where(d => d.Severity == Plan.Severity.Error).Select(d => d.Message)));
+        return 0;
+    }
+}

@@ -1,0 +1,73 @@
+using LiveInit.Native;
+
+namespace LiveInit.Boot;
+
+/// <summary>Mounting with the details the peers get wrong: the filesystem's module is loaded first,
+/// ext2/ext3 fall back to the ext4 driver, FAT gets a UTF-8 charset, read-only media mount read-only.</summary>
+public static class Mounts
+{
+    public static bool IsMountPoint(string path)
+    {
+        if (!Libc.TryStat(path, out var st) || !Libc.TryStat(Path.Combine(path, ".."), out var parent)) return false;
+        return st.Dev != parent.Dev || st.Ino == parent.Ino;
+    }
+
+    /// <summary>Mounts a block device whose type the prober found.</summary>
+    public static void MountDevice(BootContext ctx, string device, string fsType, string target, bool readOnly, string? extraOptions = null)
+    {
+        Libc.MkdirAll(target);
+        var types = fsType switch
+        {
+            "ext2" or "ext3" => new[] { fsType, "ext4" },
+            "squashfs3" => ["squashfs"],
+            _ => [fsType],
+        };
+        var options = extraOptions is null or "defaults" ? null : extraOptions;
+        if (fsType is "vfat" or "exfat" or "iso9660" && (options is null || !options.Contains("iocharset")))
+            options = options is null ? "iocharset=utf8" : options + ",iocharset=utf8";
+        var flags = readOnly ? Libc.MS_RDONLY : 0;
+        var last = 0;
+        foreach (var t in types)
+        {
+            ctx.EnsureFilesystem(t);
+            last = Libc.TryMount(device, target, t, flags, options);
+            if (last == 0) return;
+            if (last == Errno.EINVAL && options is not null && options.Contains("iocharset=utf8"))
+            {
+                // a kernel without nls_utf8: the default charset still reads ASCII names
+                last = Libc.TryMount(device, target, t, flags, options.Replace(",iocharset=utf8", "").Replace("iocharset=utf8", "") is { Length: > 0 } o ? o : null);
+                if (last == 0) return;
+            }
+            if (last == Errno.EACCES && !readOnly || last == Errno.EROFS && !readOnly)
+            {
+                last = Libc.TryMount(device, target, t, flags | Libc.MS_RDONLY, options);
+                if (last == 0) { ctx.Log.Warn($"{device} is read-only; mounted it read-only at {target}"); return; }
+            }
+            if (last != Errno.ENODEV) break;
+        }
+        throw new NativeException("mount", $"{device} on {target} ({fsType})", last);
+    }
+
+    public static void MountTmpfs(string target, string options)
+    {
+        Libc.MkdirAll(target);
+        Libc.Mount("tmpfs", target, "tmpfs", Libc.MS_NOSUID | Libc.MS_NODEV, options);
+    }
+
+    /// <summary>Attaches an image file to a loop device and mounts it (type from the prober).</summary>
+    public static string MountImage(BootContext ctx, string file, string target, bool readOnly, string? expectType = null)
+    {
+        var loop = Devices.LoopDevice.Attach(file, readOnly);
+        string? type;
+        using (var src = new Probe.FileProbeSource(loop)) type = Probe.Prober.ProbeFilesystem(src).Get("TYPE");
+        if (type is null)
+            throw new BootFailure($"{file} holds no filesystem LiveInit recognises (corrupt or incomplete copy?). Copy the file to the medium again and check its checksum.");
+        if (expectType is not null && type != expectType && !(expectType == "squashfs" && type == "erofs"))
+            throw new BootFailure($"{file} is {type}, not {expectType}");
+        MountDevice(ctx, loop, type, target, readOnly);
+        return loop;
+    }
+
+    /// <summary>Filesystems on which overlayfs cannot keep an upper directory (no POSIX semantics).</summary>
+    public static bool CanHoldUpper(string fsType) => fsType is not ("vfat" or "exfat" or "ntfs" or "ntfs3" or "iso9660" or "udf" or "squashfs" or "erofs");
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using LiveInit.Boot;
+using LiveInit.Cmdline;
+using LiveInit.Dialects;
+using LiveInit.Plan;
+
+namespace LiveInit.Cli;
+
+/// <summary><c>liveinit explain</c>: the plan for a command line, without touching any device.</summary>
+public static class ExplainCommand
+{
+    public static int Run(string[] args)
+    {
+        var o = Options.Parse(args, ["cmdline", "format"]);
+        var format = o.Get("format") ?? "text";
+        if (format is not ("text" or "json")) throw new UsageException($"--format must be text or json, not '{format}'");
+        var cmdline = o.Get("cmdline") is { } text ? KernelCommandLine.Parse(text) : KernelCommandLine.FromProc();
+        Console.Out.Write(Render(cmdline, format));
+        return 0;
+    }
+
+    public static string Render(KernelCommandLine cmdline, string format)
+    {
+        var plan = DialectSelector.Plan(cmdline);
+        var steps = BootSequence.For(plan).Select(s => s.Describe()).ToList();
+        if (format == "text") return PlanText.Render(plan, steps);
+        var context = new PlanJsonContext(new JsonSerializerOptions(PlanJsonContext.Default.Options)
+        {
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
+        return JsonSerializer.Serialize(new ExplainDocument(cmdline.Raw, plan, steps), context.ExplainDocument) + "\n";
+    }
+}

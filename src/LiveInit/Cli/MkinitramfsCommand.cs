@@ -1,0 +1,54 @@
+using LiveInit.Initramfs;
+
+namespace LiveInit.Cli;
+
+/// <summary><c>liveinit mkinitramfs</c>: a reproducible gzip newc initramfs with liveinit as /init.</summary>
+public static class MkinitramfsCommand
+{
+    public static int Run(string[] args)
+    {
+        var o = Options.Parse(args, ["modules-root", "kernel-release", "output", "busybox", "module", "agent"], ["no-busybox"]);
+        var root = o.Get("modules-root") ?? throw new UsageException("--modules-root DIR is required");
+        var output = o.Get("output") ?? throw new UsageException("--output FILE is required");
+        var kver = o.Get("kernel-release");
+        if (kver is not null && Directory.Exists(Path.Combine(root, kver))) root = Path.Combine(root, kver);
+        else if (kver is null)
+        {
+            if (!Directory.Exists(Path.Combine(root, "kernel")))
+            {
+                var sub = Directory.Exists(root) ? Directory.GetDirectories(root).Where(d => Directory.Exists(Path.Combine(d, "kernel"))).ToList() : [];
+                if (sub.Count != 1) throw new UsageException($"{root} is not a lib/modules/KVER folder; give --kernel-release");
+                root = sub[0];
+            }
+            kver = Path.GetFileName(Path.GetFullPath(root).TrimEnd('/'));
+        }
+        if (!Directory.Exists(root)) throw new UsageException($"modules folder {root} does not exist");
+        var agent = o.Get("agent") ?? Environment.ProcessPath ?? throw new UsageException("--agent PATH is required");
+        string? busybox = null;
+        if (!o.Has("no-busybox"))
+        {
+            busybox = o.Get("busybox") ?? FindOnPath("busybox");
+            if (busybox is null) Console.Error.WriteLine("liveinit mkinitramfs: warning: no busybox found (install busybox-static or give --busybox); the emergency shell will be missing");
+        }
+        var wanted = InitramfsBuilder.DefaultModules.Concat(o.GetAll("module")).ToList();
+        var set = ModuleSet.Load(root);
+        var tmp = output + ".tmp";
+        InitramfsBuilder.Result result;
+        using (var f = File.Create(tmp)) result = InitramfsBuilder.Build(agent, set, kver, wanted, busybox, f);
+        File.Move(tmp, output, overwrite: true);
+        foreach (var m in result.Missing)
+            Console.Error.WriteLine($"liveinit mkinitramfs: note: module {m} is neither in {root} nor built in; skipped");
+        Console.Out.WriteLine($"{output}: {result.Bytes} bytes ({result.Bytes / 1024.0 / 1024.0:F2} MiB gzip), {result.Files} entries, {result.Modules} modules for {kver}");
+        return 0;
+    }
+
+    private static string? FindOnPath(string name)
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':'))
+        {
+            var p = Path.Combine(dir, name);
+            if (File.Exists(p)) return p;
+        }
+        return null;
+    }
+}

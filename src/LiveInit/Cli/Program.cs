@@ -1,0 +1,62 @@
+using LiveInit.Boot;
+
+namespace LiveInit.Cli;
+
+public static class Program
+{
+    public const string Version = "0.1.0";
+
+    public static int Main(string[] args)
+    {
+        // As /init in an initramfs the kernel starts us as PID 1: boot, never return.
+        if (Native.Libc.Getpid() == 1 || (args.Length > 0 && args[0] == "boot"))
+            return InitMain.Run(args.Length > 0 && args[0] == "boot" ? args[1..] : args);
+        if (args.Length == 0) { Console.Error.Write(Usage); return 2; }
+        try
+        {
+            return args[0] switch
+            {
+                "explain" => ExplainCommand.Run(args[1..]),
+                "probe" => ProbeCommand.Run(args[1..]),
+                "mkinitramfs" => MkinitramfsCommand.Run(args[1..]),
+                "--help" or "-h" or "help" => Help(),
+                "--version" or "-V" => VersionOut(),
+                _ => Unknown(args[0]),
+            };
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"liveinit {args[0]}: {e.Message}");
+            return 2;
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"liveinit {args[0]}: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static int Help() { Console.Out.Write(Usage); return 0; }
+    private static int VersionOut() { Console.Out.WriteLine($"liveinit {Version}"); return 0; }
+    private static int Unknown(string cmd) { Console.Error.WriteLine($"liveinit: unknown command '{cmd}'\n"); Console.Error.Write(Usage); return 2; }
+
+    public const string Usage = """
+        liveinit - early-boot agent for live Linux systems
+
+        usage:
+          liveinit explain [--cmdline STRING] [--format text|json]
+              print the boot plan for a kernel command line (default: /proc/cmdline); touches nothing
+          liveinit probe [--format export|json] [PATH...]
+              identify filesystems and partition tables like blkid -p (default: every block device)
+          liveinit mkinitramfs --modules-root DIR [--kernel-release KVER] --output FILE
+                               [--busybox PATH] [--module NAME...]
+              write a reproducible gzip newc initramfs with liveinit as /init
+          liveinit boot [--cmdline STRING]
+              run the boot sequence (what /init does as PID 1)
+          liveinit --help | --version
+
+        """;
+}
+
+/// <summary>Bad command-line usage of the liveinit tool itself (exit code 2).</summary>
+public sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,67 @@
+using LiveInit.Modules;
+
+namespace LiveInit.Devices;
+
+/// <summary>
+/// The block devices seen so far, each probed once. <see cref="WaitFor"/> re-scans sysfs after every batch
+/// of kernel uevents (the socket was opened before the first scan, so nothing is missed), loads drivers for
+/// devices that appear late (MODALIAS), and re-probes a device whose media changed.
+/// </summary>
+public sealed class DeviceRegistry(UeventListener? uevents, ModuleLoader? modules, Action<string> trace, string sys = "/sys")
+{
+    private readonly Dictionary<string, ProbedDevice> _known = [];
+
+    public IReadOnlyCollection<ProbedDevice> All => _known.Values;
+
+    /// <summary>Scans sysfs; probes devices not seen before (or whose size changed). Returns those.</summary>
+    public List<ProbedDevice> Rescan()
+    {
+        var fresh = new List<ProbedDevice>();
+        foreach (var dev in SysfsBlock.Enumerate(sys))
+        {
+            if (dev.IsRam || (dev.IsLoop && dev.SizeBytes == 0)) continue;
+            if (_known.TryGetValue(dev.Name, out var old) && old.Device.SizeBytes == dev.SizeBytes) continue;
+            SysfsBlock.EnsureNode(dev);
+            var p = ProbedDevice.Of(dev);
+            _known[dev.Name] = p;
+            fresh.Add(p);
+            trace($"found {p.Summary()}");
+        }
+        return fresh;
+    }
+
+    public void Forget(string name) => _known.Remove(name);
+
+    /// <summary>Calls <paramref name="check"/> after each scan until it returns a value or time runs out.</summary>
+    public T? WaitFor<T>(Func<IReadOnlyCollection<ProbedDevice>, List<ProbedDevice>, T?> check, int seconds, string what,
+        Action<string> announce) where T : class
+    {
+        var deadline = Environment.TickCount64 + seconds * 1000L;
+        var announced = false;
+        while (true)
+        {
+            var fresh = Rescan();
+            var found = check(All, fresh);
+            if (found is not null) return found;
+            var remaining = deadline - Environment.TickCount64;
+            if (remaining <= 0) return null;
+            if (!announced) { announce($"waiting up to {seconds} s for {what}"); announced = true; }
+            var slice = (int)Math.Min(remaining, 250);
+            if (uevents is null) { Thread.Sleep(slice); continue; }
+            foreach (var e in uevents.Wait(slice))
+            {
+                if (e.Action == "add" && e.Modalias is { } alias && modules is not null) modules.Load(alias, quietIfUnknown: true);
+                if (e.Subsystem == "block" && e.DevName is { } name && e.Action is "change" or "remove") Forget(name);
+            }
+        }
+    }
+
+    /// <summary>Every device seen, one line each (TYPE, LABEL, size), for error reports.</summary>
+    public string Report()
+    {
+        if (_known.Count == 0) return "  (no block devices at all: is the storage driver in the initramfs?)\n";
+        var s = new System.Text.StringBuilder();
+        foreach (var d in _known.Values.OrderBy(d => d.Device.Name, StringComparer.Ordinal)) s.Append("  ").AppendLine(d.Summary());
+        return s.ToString();
+    }
+}

@@ -1,0 +1,112 @@
+using LiveInit.Cmdline;
+using LiveInit.Plan;
+
+namespace LiveInit.Dialects;
+
+/// <summary>
+/// archiso (Arch Linux) and SystemRescue 6+: medium by <c>archisolabel</c>/<c>archisodevice</c>/
+/// <c>archisosearchuuid</c>, image <c>&lt;archisobasedir&gt;/&lt;arch&gt;/airootfs.sfs</c>, persistence by
+/// <c>cow_label</c>/<c>cow_device</c> in <c>cow_directory</c>, SRM modules with <c>loadsrm</c>.
+/// SystemRescue flavour (archisobasedir=sysresccd): cow_spacesize defaults to 25% of RAM instead of 256M.
+/// </summary>
+public sealed class ArchisoDialect : IDialect
+{
+    public const string BootMount = "/run/archiso/bootmnt", CowMount = "/run/archiso/cowspace",
+        ImageMount = "/run/archiso/airootfs";
+
+    public string Name => "archiso";
+    public IReadOnlyList<string> MediumParameters { get; } = ["archisolabel", "archisodevice", "archisosearchuuid"];
+    public IReadOnlyList<string> Parameters { get; } =
+    [
+        "archisolabel", "archisodevice", "archisosearchuuid", "archisobasedir", "arch", "cow_label", "cow_device",
+        "cow_directory", "cow_flags", "cow_spacesize", "loadsrm", "copytoram", "checksum",
+    ];
+
+    public BootPlan Build(KernelCommandLine c, Diagnostics d)
+    {
+        var basedir = CommonParameters.RelativeDir(c, d, "archisobasedir", "arch", allowLeadingSlash: false);
+        var arch = CommonParameters.Name(c, d, "arch", "x86_64");
+        var label = c.Get("archisolabel");
+        if (c.Has("archisolabel") && string.IsNullOrEmpty(label)) { d.Error("archisolabel", "has no value"); label = null; }
+        var sysrescue = basedir == "sysresccd";
+        var imageDir = $"{basedir}/{arch}";
+
+        var medium = Medium(c, d, label, imageDir);
+        var image = new ImagePlan(
+            [$"{imageDir}/airootfs.sfs", $"{imageDir}/airootfs.erofs"],
+            CopyMode(c, d),
+            CommonParameters.Flag(c, d, "checksum") ? $"{imageDir}/airootfs.sha512" : null,
+            ["airootfs.img"],
+            ImageMount);
+        var srm = new SrmPlan(CommonParameters.Flag(c, d, "loadsrm"), basedir, ".srm");
+
+        var ramSize = CommonParameters.Size(c, d, "cow_spacesize", sysrescue ? SizeSpec.OfPercent(25) : SizeSpec.OfMiB(256));
+        WritableLayer writable = new RamUpper(ramSize);
+        var cowLabel = c.Find("cow_label");
+        var cowDevice = CommonParameters.Device(c, d, "cow_device");
+        DeviceSpec? cow = null;
+        if (cowLabel is not null)
+        {
+            if (string.IsNullOrEmpty(cowLabel.Value)) d.Error("cow_label", "has no value; changes stay in RAM");
+            else cow = DeviceSpec.ByLabel(cowLabel.Value);
+            if (cowDevice is not null) d.Warn("cow_device", "cow_label is given too and wins, as in archiso");
+        }
+        else cow = cowDevice;
+        if (cow is null)
+        {
+            foreach (var k in new[] { "cow_directory", "cow_flags" })
+                if (c.Has(k)) d.Warn(k, "has no effect without cow_label= or cow_device=");
+        }
+        else
+        {
+            var dir = CommonParameters.RelativeDir(c, d, "cow_directory", $"persistent_{label}/{arch}", allowLeadingSlash: false);
+            var flags = c.Get("cow_flags") ?? "defaults";
+            if (flags.Length == 0) flags = "defaults";
+            writable = new DirectoryUpper(cow, $"{dir}/upperdir", $"{dir}/workdir", flags, CowMount, ramSize);
+        }
+
+        return new BootPlan(sysrescue ? "archiso (SystemRescue)" : Name, medium, image, srm, writable,
+            new RemasterPlan(RemasterAction.None, imageDir, "airootfs.sfs", false, ""), null,
+            CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items);
+    }
+
+    private static MediumPlan Medium(KernelCommandLine c, Diagnostics d, string? label, string imageDir)
+    {
+        var wait = CommonParameters.WaitSeconds(c, d);
+        var search = c.Find("archisosearchuuid");
+        if (search is not null)
+        {
+            if (!string.IsNullOrEmpty(search.Value) && RelativePath.TryNormalize(search.Value, out var u, out _) && !u.Contains('/'))
+            {
+                if (c.Has("archisodevice") || label is not null)
+                    d.Warn("archisosearchuuid", "wins over archisolabel/archisodevice, as in archiso");
+                return new MediumPlan(null, $"boot/{u}.uuid", ScanScope.All, BootMount, wait, false);
+            }
+            d.Error("archisosearchuuid", $"'{search.Value}' is not a plain UUID string; ignored");
+        }
+        var device = CommonParameters.Device(c, d, "archisodevice");
+        if (device is not null)
+        {
+            if (label is not null) d.Warn("archisolabel", "archisodevice is given too and wins, as in archiso");
+            return new MediumPlan(device, null, ScanScope.All, BootMount, wait, false);
+        }
+        if (label is not null) return new MediumPlan(DeviceSpec.ByLabel(label), null, ScanScope.All, BootMount, wait, false);
+        d.Error("archisolabel", $"neither archisolabel= nor archisodevice= names the medium; searching every device for {imageDir}/airootfs.sfs");
+        return new MediumPlan(null, $"{imageDir}/airootfs.sfs", ScanScope.All, BootMount, wait, false);
+    }
+
+    private static ImageCopy CopyMode(KernelCommandLine c, Diagnostics d)
+    {
+        var p = c.Find("copytoram");
+        if (p is null) return ImageCopy.Auto;
+        switch (p.Value?.ToLowerInvariant())
+        {
+            case null or "y" or "yes" or "1": return ImageCopy.Yes;
+            case "n" or "no" or "0": return ImageCopy.No;
+            case "auto": return ImageCopy.Auto;
+            default:
+                d.Error("copytoram", $"'{p.Value}' is not y, n or auto; using auto");
+                return ImageCopy.Auto;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.IO.Compression;
+
+namespace LiveInit.Initramfs;
+
+/// <summary>Builds the initramfs: /init (the agent), busybox with an sh link for the emergency shell,
+/// the live-boot modules with their dependencies and trimmed index files. Same inputs, same bytes.</summary>
+public static class InitramfsBuilder
+{
+    /// <summary>What a live medium needs: storage drivers (virtio, SATA/IDE, NVMe, USB, MMC, SCSI disk and
+    /// CD), loop, squashfs/erofs, overlayfs, device-mapper snapshot, the media filesystems and charsets.</summary>
+    public static readonly string[] DefaultModules =
+    [
+        "virtio_pci", "virtio_blk", "virtio_scsi", "sd_mod", "sr_mod", "ahci", "ata_piix", "ata_generic", "nvme",
+        "usb_storage", "uas", "xhci_pci", "ehci_pci", "ohci_pci", "uhci_hcd", "usbhid", "hid_generic", "mmc_block",
+        "sdhci_pci", "sdhci_acpi", "loop", "squashfs", "erofs", "overlay", "dm_mod", "dm_snapshot", "ext4", "vfat",
+        "isofs", "udf", "exfat", "nls_cp437", "nls_ascii", "nls_utf8", "nls_iso8859_1", "crc32c_generic", "crc32c_intel",
+    ];
+
+    public static readonly string[] BusyboxApplets =
+        ["sh", "ls", "cat", "mount", "umount", "mkdir", "dmesg", "reboot", "poweroff", "ps", "cp", "mv", "rm", "vi", "losetup", "blkid", "sync"];
+
+    public sealed record Result(long Bytes, int Files, int Modules, IReadOnlyList<string> Missing);
+
+    public static Result Build(string agent, ModuleSet modules, string kernelRelease, IEnumerable<string> wanted, string? busybox, Stream output)
+    {
+        var set = modules.Closure(wanted, out var missing);
+        var entries = new SortedDictionary<string, Action<CpioWriter>>(StringComparer.Ordinal);
+        void Dir(string p) => entries[p] = w => w.Directory(p);
+        foreach (var d in new[] { "bin", "dev", "proc", "sys", "run", "sysroot", "tmp", "lib", "lib/modules", $"lib/modules/{kernelRelease}" }) Dir(d);
+        entries["dev/console"] = w => w.CharDevice("dev/console", 5, 1, 0x180);
+        entries["dev/null"] = w => w.CharDevice("dev/null", 1, 3, 0x1B6);
+        var agentBytes = File.ReadAllBytes(agent);
+        entries["init"] = w => w.File("init", agentBytes, 0x1ED);
+        if (busybox is not null)
+        {
+            var bb = File.ReadAllBytes(busybox);
+            entries["bin/busybox"] = w => w.File("bin/busybox", bb, 0x1ED);
+            foreach (var a in BusyboxApplets) entries[$"bin/{a}"] = w => w.Symlink($"bin/{a}", "busybox");
+        }
+        var modRoot = $"lib/modules/{kernelRelease}";
+        foreach (var m in set)
+        {
+            var rel = modules.PathByName[m];
+            var parts = rel.Split('/');
+            for (var i = 1; i < parts.Length; i++) Dir($"{modRoot}/{string.Join('/', parts[..i])}");
+            var path = $"{modRoot}/{rel}";
+            var src = Path.Combine(modules.Root, rel);
+            entries[path] = w => w.File(path, File.ReadAllBytes(src));
+        }
+        foreach (var (name, text) in modules.IndexFiles(set))
+        {
+            var path = $"{modRoot}/{name}";
+            entries[path] = w => w.File(path, System.Text.Encoding.UTF8.GetBytes(text));
+        }
+        using var counting = new CountingStream(output);
+        using (var gz = new GZipStream(counting, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            var cpio = new CpioWriter(gz);
+            foreach (var e in entries.Values) e(cpio);
+            cpio.Trailer();
+        }
+        return new Result(counting.Count, entries.Count, set.Count, missing);
+    }
+
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long Count { get; private set; }
+        public override void Write(byte[] buffer, int offset, int count) { inner.Write(buffer, offset, count); Count += count; }
+        public override void Write(ReadOnlySpan<byte> buffer) { inner.Write(buffer); Count += buffer.Length; }
+        public override void Flush() => inner.Flush();
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => Count;
+        public override long Position { get => Count; set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}

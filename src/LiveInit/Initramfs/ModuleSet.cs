@@ -1,0 +1,107 @@
+using LiveInit.Modules;
+
+namespace LiveInit.Initramfs;
+
+/// <summary>
+/// The modules of one kernel on the build host, from modules.dep/alias/softdep when depmod made them,
+/// else from every module's own .modinfo (a bare extracted kernel package has no modules.dep).
+/// <see cref="Closure"/> picks a set with its dependencies and softdeps; <see cref="Write"/> writes the
+/// index files trimmed to that set, in depmod's formats, for the loader in the initramfs.
+/// </summary>
+public sealed class ModuleSet
+{
+    public string Root { get; }
+    public SortedDictionary<string, string> PathByName { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<string>> Deps { get; } = [];
+    public List<(string Pattern, string Module)> Aliases { get; } = [];
+    public Dictionary<string, (List<string> Pre, List<string> Post)> SoftDeps { get; } = [];
+    public HashSet<string> Builtin { get; } = [];
+
+    private ModuleSet(string root) => Root = root;
+
+    public static ModuleSet Load(string root)
+    {
+        var set = new ModuleSet(root);
+        var builtin = Path.Combine(root, "modules.builtin");
+        if (File.Exists(builtin)) set.Builtin.UnionWith(File.ReadAllLines(builtin).Where(l => l.Length > 0).Select(ModuleName.FromPath));
+        if (File.Exists(Path.Combine(root, "modules.dep")) && File.Exists(Path.Combine(root, "modules.alias")))
+        {
+            var ix = ModuleIndex.Load(root);
+            foreach (var (n, p) in ix.PathByName) set.PathByName[n] = p;
+            foreach (var (n, d) in ix.DepsByName) set.Deps[n] = d;
+            set.Aliases.AddRange(ix.Aliases);
+            foreach (var (n, sd) in ix.SoftDeps) set.SoftDeps[n] = sd;
+            return set;
+        }
+        foreach (var file in Directory.EnumerateFiles(root, "*.ko*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var rel = Path.GetRelativePath(root, file);
+            if (!file.EndsWith(".ko", StringComparison.Ordinal))
+                throw new IOException($"{rel} is compressed and there is no modules.dep: run 'depmod -b' on the tree first");
+            var info = ModuleInfo.Read(file) ?? throw new IOException($"{rel} is not an ELF64 kernel module");
+            set.PathByName[info.Name] = rel;
+            set.Deps[info.Name] = info.Depends.ToList();
+            foreach (var a in info.Aliases) set.Aliases.Add((a, info.Name));
+            if (info.SoftDep is not null)
+            {
+                var ix = new ModuleIndex(root);
+                ix.ParseSoftdep($"softdep {info.Name} {info.SoftDep}");
+                foreach (var (n, sd) in ix.SoftDeps) set.SoftDeps[n] = sd;
+            }
+        }
+        return set;
+    }
+
+    /// <summary>Module names for a name or alias (e.g. crypto-crc32c).</summary>
+    public List<string> Resolve(string nameOrAlias)
+    {
+        var n = ModuleName.Normalize(nameOrAlias);
+        if (PathByName.ContainsKey(n)) return [n];
+        return Aliases.Where(a => Glob.Match(a.Pattern, nameOrAlias)).Select(a => a.Module).Distinct().ToList();
+    }
+
+    /// <summary>The requested modules plus dependencies and softdeps. Names neither present nor built in are
+    /// returned in <paramref name="missing"/>.</summary>
+    public SortedSet<string> Closure(IEnumerable<string> wanted, out List<string> missing)
+    {
+        var set = new SortedSet<string>(StringComparer.Ordinal);
+        missing = [];
+        var queue = new Queue<string>(wanted);
+        while (queue.Count > 0)
+        {
+            var w = queue.Dequeue();
+            var mods = Resolve(w);
+            if (mods.Count == 0)
+            {
+                if (!Builtin.Contains(ModuleName.Normalize(w)) && !missing.Contains(w)) missing.Add(w);
+                continue;
+            }
+            foreach (var m in mods)
+            {
+                if (!set.Add(m)) continue;
+                foreach (var d in Deps.GetValueOrDefault(m) ?? []) queue.Enqueue(d);
+                if (SoftDeps.TryGetValue(m, out var sd)) foreach (var s in sd.Pre.Concat(sd.Post)) queue.Enqueue(s);
+            }
+        }
+        missing.RemoveAll(m => m.StartsWith("crypto-", StringComparison.Ordinal) || m.StartsWith("crypto_", StringComparison.Ordinal));
+        return set;
+    }
+
+    /// <summary>modules.dep, modules.alias, modules.softdep and modules.builtin for <paramref name="set"/>.</summary>
+    public IEnumerable<(string Name, string Text)> IndexFiles(SortedSet<string> set)
+    {
+        var dep = new System.Text.StringBuilder();
+        foreach (var m in set)
+            dep.Append(PathByName[m]).Append(':')
+               .Append(string.Concat((Deps.GetValueOrDefault(m) ?? []).Where(set.Contains).Select(d => " " + PathByName[d]))).Append('\n');
+        var alias = new System.Text.StringBuilder();
+        foreach (var (p, m) in Aliases.Where(a => set.Contains(a.Module)).OrderBy(a => a.Module, StringComparer.Ordinal).ThenBy(a => a.Pattern, StringComparer.Ordinal))
+            alias.Append($"alias {p} {m}\n");
+        var soft = new System.Text.StringBuilder();
+        foreach (var (m, sd) in SoftDeps.Where(kv => set.Contains(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            soft.Append($"softdep {m}").Append(sd.Pre.Count > 0 ? " pre: " + string.Join(' ', sd.Pre) : "")
+                .Append(sd.Post.Count > 0 ? " post: " + string.Join(' ', sd.Post) : "").Append('\n');
+        var builtin = string.Concat(Builtin.Order(StringComparer.Ordinal).Select(b => $"kernel/{b}.ko\n"));
+        return [("modules.dep", dep.ToString()), ("modules.alias", alias.ToString()), ("modules.softdep", soft.ToString()), ("modules.builtin", builtin)];
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text.Json.Serialization;
+
+namespace LiveInit.Plan;
+
+/// <summary>
+/// The one typed description of a boot, built from the kernel command line by a dialect parser and run by
+/// the executor. Immutable; <c>liveinit explain</c> prints it. Paths on a device are relative to its root.
+/// </summary>
+public sealed record BootPlan(
+    string Dialect,
+    MediumPlan Medium,
+    ImagePlan Image,
+    SrmPlan Srm,
+    WritableLayer Writable,
+    RemasterPlan Remaster,
+    HomePlan? Home,
+    FailurePlan Failure,
+    InitPlan Init,
+    LogPlan Log,
+    IReadOnlyList<PlanDiagnostic> Diagnostics)
+{
+    public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
+}
+
+public enum ScanScope { Removable, All }
+
+/// <summary>Where the boot medium is. Either <see cref="Device"/> names it, or every device in
+/// <see cref="Scope"/> is searched for <see cref="SearchFile"/>.</summary>
+public sealed record MediumPlan(
+    DeviceSpec? Device,
+    string? SearchFile,
+    ScanScope Scope,
+    string MountPoint,
+    int WaitSeconds,
+    bool ReadWrite);
+
+public enum ImageCopy { No, Yes, Auto }
+
+/// <summary>The compressed root image. <see cref="Candidates"/> are tried in order (e.g. airootfs.sfs then
+/// airootfs.erofs). <see cref="InnerRootfsImages"/>: files inside the image that, when present, make it a
+/// Fedora-style container of an ext image (dm-snapshot root).</summary>
+public sealed record ImagePlan(
+    IReadOnlyList<string> Candidates,
+    ImageCopy CopyToRam,
+    string? ChecksumFile,
+    IReadOnlyList<string> InnerRootfsImages,
+    string MountPoint);
+
+/// <summary>SystemRescue modules: every <c>Directory/*.srm</c>, alphabetical, first one topmost.</summary>
+public sealed record SrmPlan(bool Enabled, string Directory, string Extension);
+
+/// <summary>The writable layer of the root.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(RamUpper), "ram")]
+[JsonDerivedType(typeof(DirectoryUpper), "directory")]
+[JsonDerivedType(typeof(LoopFileUpper), "loopfile")]
+[JsonDerivedType(typeof(LiveOsOverlay), "liveos")]
+public abstract record WritableLayer(SizeSpec RamSize);
+
+/// <summary>overlayfs with a tmpfs upper: changes are lost at power-off.</summary>
+public sealed record RamUpper(SizeSpec RamSize) : WritableLayer(RamSize);
+
+/// <summary>overlayfs whose upper and work directories live on a persistent device (archiso cow_*,
+/// dracut's overlay directory). Falls back to RAM with a warning when the device is missing or unsuitable.</summary>
+public sealed record DirectoryUpper(
+    DeviceSpec Device, string UpperDir, string WorkDir, string MountOptions, string MountPoint, SizeSpec RamSize)
+    : WritableLayer(RamSize);
+
+/// <summary>overlayfs whose upper lives inside an ext image file (SystemRescueCd-5 backing store, antiX
+/// rootfs). The file is found on <see cref="Device"/> or, when null, by scanning <see cref="Scope"/>.</summary>
+public sealed record LoopFileUpper(
+    DeviceSpec? Device, string FilePath, ScanScope Scope, bool OnBootMedium, string MountPoint, SizeSpec RamSize)
+    : WritableLayer(RamSize);
+
+/// <summary>Fedora LiveOS (dracut dmsquash-live): a dm-snapshot over the ext image inside the squashfs, or
+/// overlayfs when the image is a plain tree or <see cref="ForceOverlayfs"/>. Persistent overlay on
+/// <see cref="PersistentDevice"/> at <see cref="OverlayPath"/> (null: <c>&lt;dir&gt;/overlay-&lt;LABEL&gt;-&lt;UUID&gt;</c>).</summary>
+public sealed record LiveOsOverlay(
+    DeviceSpec? PersistentDevice, string? OverlayPath, string LiveDir, bool ForceOverlayfs, int RamOverlayMiB,
+    bool ReadOnly, bool Reset, SizeSpec RamSize)
+    : WritableLayer(RamSize);
+
+public enum RemasterAction { None, ApplyPending, Rollback, Disabled }
+
+/// <summary>antiX live remastering: <c>name.new</c> becomes <c>name</c> (old kept as <c>name.old</c>), or
+/// rollback to <c>name.old</c>. Also swaps <c>rootfs.new</c> when root persistence is on.</summary>
+public sealed record RemasterPlan(RemasterAction Action, string Directory, string ImageName, bool SwapRootfs, string StateFile);
+
+/// <summary>A persistent /home from an image file on the boot medium (antiX homefs, LiveOS home.img).</summary>
+public sealed record HomePlan(string FilePath, bool Required);
+
+public enum FailureAction { Shell, Reboot, Poweroff }
+
+public sealed record FailurePlan(FailureAction Action);
+
+public sealed record InitPlan(string? Path, IReadOnlyList<string> Arguments);
+
+public sealed record LogPlan(bool Quiet, int? LogLevel, bool Debug);
+
+public enum Severity { Warning, Error }
+
+public sealed record PlanDiagnostic(Severity Severity, string Parameter, string Message)
+{
+    public override string ToString() => $"{(Severity == Severity.Error ? "error" : "warning")}: {Parameter}: {Message}";
+}

@@ -1,0 +1,60 @@
+using LiveInit.Native;
+
+namespace LiveInit.Probe;
+
+/// <summary>Bytes of a device or image to probe. <see cref="Read"/> returns exactly the bytes asked for, or an
+/// empty span when they are not all there (short device, I/O error): probers never read out of bounds.</summary>
+public interface IProbeSource
+{
+    long Size { get; }
+    ReadOnlySpan<byte> Read(long offset, int length);
+}
+
+/// <summary>A probe source over memory (tests, fuzzing).</summary>
+public sealed class MemoryProbeSource(byte[] data) : IProbeSource
+{
+    public long Size => data.Length;
+    public ReadOnlySpan<byte> Read(long offset, int length) =>
+        offset < 0 || length < 0 || offset + length > data.Length ? default : data.AsSpan((int)offset, length);
+}
+
+/// <summary>A probe source over a block device or regular file, read with pread(2) and cached per request.</summary>
+public sealed class FileProbeSource : IProbeSource, IDisposable
+{
+    private const ulong BLKGETSIZE64 = 0x80081272;
+    private readonly SafeFd _fd;
+    private readonly string _path;
+    private readonly Dictionary<(long, int), byte[]> _cache = [];
+
+    public long Size { get; }
+
+    public FileProbeSource(string path)
+    {
+        _path = path;
+        _fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_NONBLOCK);
+        var st = Libc.Fstat(_fd, path);
+        Size = st.IsBlockDevice ? BlockSize() : st.Size;
+    }
+
+    private unsafe long BlockSize()
+    {
+        ulong size = 0;
+        Libc.Ioctl(_fd, BLKGETSIZE64, &size, "BLKGETSIZE64", _path);
+        return (long)size;
+    }
+
+    public ReadOnlySpan<byte> Read(long offset, int length)
+    {
+        if (offset < 0 || length < 0 || offset + length > Size) return default;
+        if (_cache.TryGetValue((offset, length), out var hit)) return hit;
+        var buf = new byte[length];
+        int n;
+        try { n = Libc.PRead(_fd, buf, offset, _path); }
+        catch (NativeException) { return default; }
+        if (n != length) return default;
+        _cache[(offset, length)] = buf;
+        return buf;
+    }
+
+    public void Dispose() => _fd.Dispose();
+}
