@@ -11,6 +11,7 @@ public sealed class BootLog : IDisposable
     private const int KmsgLineMax = 900;
     private SafeFd? _kmsg;
     private SafeFd? _console;
+    private int _kernelConsoleLevel = -1;
     public bool Quiet { get; set; }
     public bool Debug { get; set; }
 
@@ -18,8 +19,16 @@ public sealed class BootLog : IDisposable
     /// lines go to standard error.</summary>
     public void Open()
     {
+        if (_kmsg is null && Libc.Getpid() == 1)
+        {
+            // our lines must not be rate-limited away (the default lets 10 through per 5 s)
+            try { File.WriteAllText("/proc/sys/kernel/printk_devkmsg", "on\n"); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
         _kmsg ??= Libc.TryOpen("/dev/kmsg", Libc.O_WRONLY | Libc.O_NOCTTY, out _);
         _console ??= Libc.TryOpen("/dev/console", Libc.O_WRONLY | Libc.O_NOCTTY | Libc.O_NONBLOCK, out _);
+        try { _kernelConsoleLevel = int.Parse(File.ReadAllText("/proc/sys/kernel/printk").Split('\t', ' ')[0]); }
+        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException) { _kernelConsoleLevel = -1; }
     }
 
     public void Info(string msg) => Write(6, msg, console: !Quiet);
@@ -27,6 +36,8 @@ public sealed class BootLog : IDisposable
     public void Warn(string msg) => Write(4, "warning: " + msg, console: true);
     public void Error(string msg) => Write(3, "error: " + msg, console: true);
     public void Trace(string msg) { if (Debug) Write(7, msg, console: true); }
+    /// <summary>Detail for the kernel log only (console too with liveinit.debug).</summary>
+    public void Detail(string msg) => Write(7, msg, console: Debug);
 
     /// <summary>Text for the console only (reports, plans), line by line.</summary>
     public void Console(string text)
@@ -43,7 +54,8 @@ public sealed class BootLog : IDisposable
             if (_kmsg is not null)
                 for (var i = 0; i < Math.Max(1, line.Length); i += KmsgLineMax)
                     Libc.TryWrite(_kmsg, Encoding.UTF8.GetBytes($"<{level}>liveinit: {line.Substring(i, Math.Min(KmsgLineMax, line.Length - i))}\n"));
-            if (!console) continue;
+            // the kernel already echoes kmsg lines below its console loglevel: do not print them twice
+            if (!console || (_kmsg is not null && level < _kernelConsoleLevel)) continue;
             if (_console is not null) Libc.TryWrite(_console, Encoding.UTF8.GetBytes($"liveinit: {line}\r\n"));
             else if (_kmsg is null) System.Console.Error.WriteLine($"liveinit: {line}");
         }

@@ -23,8 +23,10 @@ public static class Mounts
             _ => [fsType],
         };
         var options = extraOptions is null or "defaults" ? null : extraOptions;
+        // UTF-8 file names: vfat through its utf8 option (iocharset=utf8 would make it case-sensitive)
+        var charset = fsType == "vfat" ? "utf8" : "iocharset=utf8";
         if (fsType is "vfat" or "exfat" or "iso9660" && (options is null || !options.Contains("iocharset")))
-            options = options is null ? "iocharset=utf8" : options + ",iocharset=utf8";
+            options = options is null ? charset : options + "," + charset;
         var flags = readOnly ? Libc.MS_RDONLY : 0;
         var last = 0;
         foreach (var t in types)
@@ -32,10 +34,11 @@ public static class Mounts
             ctx.EnsureFilesystem(t);
             last = Libc.TryMount(device, target, t, flags, options);
             if (last == 0) return;
-            if (last == Errno.EINVAL && options is not null && options.Contains("iocharset=utf8"))
+            if (last == Errno.EINVAL && options is not null && options.Contains(charset))
             {
                 // a kernel without nls_utf8: the default charset still reads ASCII names
-                last = Libc.TryMount(device, target, t, flags, options.Replace(",iocharset=utf8", "").Replace("iocharset=utf8", "") is { Length: > 0 } o ? o : null);
+                var fewer = string.Join(',', options.Split(',').Where(o => o != charset));
+                last = Libc.TryMount(device, target, t, flags, fewer.Length > 0 ? fewer : null);
                 if (last == 0) return;
             }
             if (last == Errno.EACCES && !readOnly || last == Errno.EROFS && !readOnly)
@@ -57,7 +60,8 @@ public static class Mounts
     /// <summary>Attaches an image file to a loop device and mounts it (type from the prober).</summary>
     public static string MountImage(BootContext ctx, string file, string target, bool readOnly, string? expectType = null)
     {
-        var loop = Devices.LoopDevice.Attach(file, readOnly);
+        using var attached = Devices.LoopDevice.Attach(file, readOnly);
+        var loop = attached.Path;
         string? type;
         using (var src = new Probe.FileProbeSource(loop)) type = Probe.Prober.ProbeFilesystem(src).Get("TYPE");
         if (type is null)

@@ -25,6 +25,14 @@ internal unsafe struct LoopConfig
     public fixed ulong Reserved[8];
 }
 
+/// <summary>An attached loop device. Keep it until the device is mounted: the loop is autoclear, so it
+/// detaches when its last user (this descriptor, or the mount) goes away.</summary>
+internal sealed class AttachedLoop(string path, SafeFd fd) : IDisposable
+{
+    public string Path { get; } = path;
+    public void Dispose() => fd.Dispose();
+}
+
 /// <summary>Attaches files to loop devices: LOOP_CTL_GET_FREE, then LOOP_CONFIGURE (Linux 5.8+), falling
 /// back to LOOP_SET_FD + LOOP_SET_STATUS64. Devices are autoclear: they go away with their last mount.</summary>
 public static class LoopDevice
@@ -34,9 +42,7 @@ public static class LoopDevice
     internal const uint LO_FLAGS_READ_ONLY = 1, LO_FLAGS_AUTOCLEAR = 4, LO_FLAGS_PARTSCAN = 8;
     private const uint LoopMajor = 7;
 
-    public static string AttachReadOnly(string file) => Attach(file, readOnly: true);
-
-    public static unsafe string Attach(string file, bool readOnly)
+    internal static unsafe AttachedLoop Attach(string file, bool readOnly)
     {
         using var backing = Libc.Open(file, readOnly ? Libc.O_RDONLY : Libc.O_RDWR);
         for (var attempt = 0; attempt < 8; attempt++)
@@ -44,22 +50,23 @@ public static class LoopDevice
             var n = GetFree();
             var dev = $"/dev/loop{n}";
             if (!Libc.TryStat(dev, out _)) Libc.MknodBlock(dev, LoopMajor, (uint)n);
-            using var loop = Libc.Open(dev, Libc.O_RDWR);
+            var loop = Libc.Open(dev, readOnly ? Libc.O_RDONLY : Libc.O_RDWR);
             var cfg = new LoopConfig { Fd = (uint)backing.DangerousGetHandle() };
             cfg.Info.Flags = LO_FLAGS_AUTOCLEAR | (readOnly ? LO_FLAGS_READ_ONLY : 0);
             var name = Encoding.UTF8.GetBytes(file);
             for (var i = 0; i < Math.Min(63, name.Length); i++) cfg.Info.FileName[i] = name[i];
-            if (Libc.TryIoctl(loop, LOOP_CONFIGURE, &cfg, out var err) == 0) return dev;
-            if (err == Errno.EBUSY) continue;   // another process took it between GET_FREE and CONFIGURE
-            if (err is not (Errno.EINVAL or Errno.ENOTTY)) throw new NativeException("ioctl LOOP_CONFIGURE", $"{dev} <- {file}", err);
+            if (Libc.TryIoctl(loop, LOOP_CONFIGURE, &cfg, out var err) == 0) return new AttachedLoop(dev, loop);
+            if (err == Errno.EBUSY) { loop.Dispose(); continue; }   // taken between GET_FREE and CONFIGURE
+            if (err is not (Errno.EINVAL or Errno.ENOTTY)) { loop.Dispose(); throw new NativeException("ioctl LOOP_CONFIGURE", $"{dev} <- {file}", err); }
             if (Libc.TryIoctl(loop, LOOP_SET_FD, (void*)backing.DangerousGetHandle(), out err) != 0)
             {
+                loop.Dispose();
                 if (err == Errno.EBUSY) continue;
                 throw new NativeException("ioctl LOOP_SET_FD", $"{dev} <- {file}", err);
             }
             var info = cfg.Info;
             Libc.Ioctl(loop, LOOP_SET_STATUS64, &info, "LOOP_SET_STATUS64", dev);
-            return dev;
+            return new AttachedLoop(dev, loop);
         }
         throw new IOException($"no free loop device for {file}: every attempt was taken by another process");
     }

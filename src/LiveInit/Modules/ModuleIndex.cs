@@ -64,7 +64,7 @@ public sealed class ModuleIndex
             {
                 if (w == "pre:") current = sd.Pre;
                 else if (w == "post:") current = sd.Post;
-                else current?.Add(ModuleName.Normalize(w));
+                else current?.Add(w);   // may be an alias such as crypto-crc32c: kept as written
             }
         }
     }

@@ -29,7 +29,7 @@ public sealed class LoadDrivers(BootPlan plan) : BootStep
             return;
         }
         var index = ModuleIndex.Load(root);
-        ctx.Modules = new ModuleLoader(index, ctx.Log.Trace, ctx.Log.Warn);
+        ctx.Modules = new ModuleLoader(index, ctx.Log.Detail, ctx.Log.Warn);
         var n = Coldplug.Run(ctx.Modules, ctx.Log.Trace);
         foreach (var m in Needed) ctx.Modules.Load(m, quietIfUnknown: m is "erofs" or "dm_mod" or "dm_snapshot");
         ctx.Log.Info($"drivers: {n} loaded for present hardware, {ctx.Modules.LoadedCount} modules in all");

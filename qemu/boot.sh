@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Boot the kernel + an initramfs under QEMU/TCG with a hard timeout; the serial console goes to LOG.
+# QEMU is stopped as soon as the console shows the test root finishing, the emergency shell, or a panic.
+#   boot.sh LOG TIMEOUT_S "KERNEL ARGS" [qemu args...]     (env VMLINUZ, INITRD; HOTPLUG_AFTER=N HOTPLUG_DISK=F)
+set -uo pipefail
+LOG=$1 TMO=$2 APPEND=$3; shift 3
+: "${VMLINUZ:?}" "${INITRD:?}"
+mon=$(mktemp -u /tmp/liveinit-mon.XXXXXX)
+qemu-system-x86_64 -m 512 -nographic -no-reboot -nodefaults -serial stdio -cpu max \
+  -monitor unix:"$mon",server=on,wait=off -kernel "$VMLINUZ" -initrd "$INITRD" \
+  -append "console=ttyS0 panic=-1 $APPEND" "$@" </dev/null >"$LOG" 2>&1 &
+qpid=$!
+start=$(date +%s)
+hot=${HOTPLUG_AFTER:-}
+while kill -0 $qpid 2>/dev/null; do
+  now=$(date +%s)
+  if [ -n "$hot" ] && [ $((now - start)) -ge "$hot" ] && [ -S "$mon" ]; then
+    python3 - "$mon" "$HOTPLUG_DISK" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); time.sleep(0.2)
+for cmd in (f"drive_add 0 if=none,id=usbdisk,format=raw,file={sys.argv[2]}", "device_add usb-storage,bus=xhci.0,drive=usbdisk,id=usbstick"):
+    s.sendall((cmd + "\n").encode()); time.sleep(0.5)
+s.close()
+PY
+    echo "[boot.sh: hot-added $HOTPLUG_DISK after ${hot}s]" >>"$LOG.host"
+    hot=
+  fi
+  if tr -d '\r' <"$LOG" | grep -qaE 'LIVEINIT-ROOT-DONE|emergency shell started|Kernel panic|Power down|reboot: Power'; then
+    sleep 1; break
+  fi
+  if [ $((now - start)) -ge "$TMO" ]; then echo "[boot.sh: timeout after ${TMO}s]" >>"$LOG"; break; fi
+  sleep 0.5
+done
+kill $qpid 2>/dev/null; wait $qpid 2>/dev/null
+rm -f "$mon"
+echo "[boot.sh: wall $(( $(date +%s) - start ))s]" >>"$LOG"
+exit 0

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Build the test media as files (no loop devices): a tiny busybox root as squashfs, an SRM, and disks:
+#   rescue.img      MBR: p1 vfat "RESCUE" (sysresccd/x86_64/airootfs.sfs, sysresccd/test.srm), p2 ext4 "my persist"
+#   spacelabel.img  whole-disk ext4 labelled "LIVE DISK" with arch/x86_64/airootfs.sfs and LiveOS/squashfs.img
+#   usb.img         whole-disk ext4 "USBLIVE" with arch/x86_64/airootfs.sfs (hot-added in the late-device test)
+# Usage: mkmedia.sh OUTDIR
+set -euo pipefail
+OUT=${1:?usage: mkmedia.sh OUTDIR}
+HERE=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
+W=$OUT/work; rm -rf "$W"; mkdir -p "$W"
+BB=$(command -v busybox)
+
+# the test root
+R=$W/root; mkdir -p "$R"/{bin,sbin,etc,proc,sys,dev,run,tmp,var/lib,home,mnt}
+cp "$BB" "$R/bin/busybox"
+for a in $("$BB" --list); do [ "$a" = busybox ] || [ -e "$R/bin/$a" ] || ln -s busybox "$R/bin/$a"; done
+install -m 755 "$HERE/testroot-init.sh" "$R/sbin/init"
+mksquashfs "$R" "$W/airootfs.sfs" -noappend -quiet -comp gzip -all-root >/dev/null
+sha512sum "$W/airootfs.sfs" | sed 's|  .*|  airootfs.sfs|' > "$W/airootfs.sha512"
+# an SRM that adds one file
+S=$W/srm; mkdir -p "$S/etc"; echo "from-test-srm" > "$S/etc/liveinit-srm-marker"
+mksquashfs "$S" "$W/test.srm" -noappend -quiet -comp gzip -all-root >/dev/null
+
+MiB=$((1024*1024))
+# rescue.img: partitioned, p1 vfat (48 MiB) + p2 ext4 (32 MiB)
+truncate -s 48M "$W/p1.img"; mkfs.vfat -n RESCUE "$W/p1.img" >/dev/null
+mmd -i "$W/p1.img" ::/sysresccd ::/sysresccd/x86_64
+mcopy -i "$W/p1.img" "$W/airootfs.sfs" "$W/airootfs.sha512" ::/sysresccd/x86_64/
+mcopy -i "$W/p1.img" "$W/test.srm" ::/sysresccd/
+truncate -s 32M "$W/p2.img"; mkfs.ext4 -q -F -L "my persist" "$W/p2.img"
+rm -f "$OUT/rescue.img"; truncate -s 82M "$OUT/rescue.img"
+printf 'label: dos\nlabel-id: 0x5eed1234\n1MiB,48MiB,c\n49MiB,32MiB,83\n' | sfdisk -q "$OUT/rescue.img" >/dev/null
+dd if="$W/p1.img" of="$OUT/rescue.img" bs=1M seek=1 conv=notrunc,sparse status=none
+dd if="$W/p2.img" of="$OUT/rescue.img" bs=1M seek=49 conv=notrunc,sparse status=none
+
+# whole-disk ext4 media
+for spec in "spacelabel.img:LIVE DISK" "usb.img:USBLIVE"; do
+  img=${spec%%:*}; label=${spec#*:}
+  T=$W/tree-$img; mkdir -p "$T/arch/x86_64" "$T/LiveOS"; cp "$W/airootfs.sfs" "$T/arch/x86_64/"
+  cp "$W/airootfs.sfs" "$T/LiveOS/squashfs.img"   # the same root, Fedora LiveOS style (flat squashfs)
+  rm -f "$OUT/$img"; mkfs.ext4 -q -F -L "$label" -d "$T" "$OUT/$img" 24M 2>&1 | grep -v "^Creating regular file" || true
+done
+rm -rf "$W/root" "$W/srm" "$W"/tree-* "$W"/p?.img
+echo "media in $OUT: $(cd "$OUT" && ls *.img | tr '\n' ' ')"

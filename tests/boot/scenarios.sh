@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# QEMU boot scenarios. Each prints "PASS name" or "FAIL name: why" (one line per check group).
+#   scenarios.sh list            the scenario names
+#   scenarios.sh run NAME        run one (env: VMLINUZ, INITRD, MEDIA, OUT)
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+BOOT=$HERE/../../qemu/boot.sh
+TMO=${BOOT_TIMEOUT:-60}
+
+disk() { local d=$OUT/$1-$2; cp --sparse=always "$MEDIA/$2" "$d"; echo "$d"; }
+virtio() { echo "-drive file=$1,format=raw,if=virtio,cache=unsafe"; }
+log_of() { tr -d '\r' <"$1"; }
+expect() {  # name log pattern...: every pattern must be in the log
+  local name=$1 log=$2; shift 2
+  local p
+  for p in "$@"; do
+    if ! log_of "$log" | grep -qaE -- "$p"; then echo "FAIL $name: '$p' not on the console (log: $log)"; return 1; fi
+  done
+  if log_of "$log" | grep -qa "Kernel panic"; then echo "FAIL $name: kernel panic (log: $log)"; return 1; fi
+  echo "PASS $name"
+}
+refuse() {  # name log pattern...: none may be in the log
+  local name=$1 log=$2; shift 2
+  local p
+  for p in "$@"; do
+    if log_of "$log" | grep -qaE -- "$p"; then echo "FAIL $name: '$p' must not appear (log: $log)"; return 1; fi
+  done
+  echo "PASS $name"
+}
+
+s_plain_tmpfs() {
+  local d; d=$(disk plain rescue.img); local l=$OUT/plain.log
+  "$BOOT" "$l" "$TMO" 'archisobasedir=sysresccd archisolabel=RESCUE' $(virtio "$d")
+  expect boot/plain-medium-tmpfs-overlay "$l" 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' 'PERSIST-NONE' \
+    'MOUNT-VISIBLE /run/archiso/bootmnt' 'MOUNT-VISIBLE /run/archiso/cowspace' 'LIVEINIT-ROOT-DONE'
+  refuse boot/plain-initramfs-deleted-no-srm "$l" 'INITRAMFS-LEFTOVER' 'SRM-PRESENT'
+}
+
+s_label_space() {
+  local d; d=$(disk space spacelabel.img); local l=$OUT/space.log
+  "$BOOT" "$l" "$TMO" 'archisolabel="LIVE DISK" -- hello world' $(virtio "$d")
+  expect boot/label-with-space "$l" 'boot medium: /dev/vda: ext4 LABEL="LIVE DISK"' 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay'
+  expect boot/init-arguments-after-dashes "$l" 'INIT-ARGV hello world'
+}
+
+s_late_usb() {
+  local l=$OUT/lateusb.log d; d=$(disk lateusb usb.img)
+  HOTPLUG_AFTER=5 HOTPLUG_DISK=$d "$BOOT" "$l" "$TMO" 'archisolabel=USBLIVE' -device qemu-xhci,id=xhci
+  expect boot/late-usb-hotplug "$l" 'waiting up to 30 s for LABEL=USBLIVE' 'USB Mass Storage device detected' \
+    'boot medium: /dev/sda: ext4 LABEL="USBLIVE"' 'LIVEINIT-ROOT-REACHED'
+}
+
+s_missing_medium() {
+  local d; d=$(disk missing spacelabel.img); local l=$OUT/missing.log
+  "$BOOT" "$l" "$TMO" 'archisolabel=NOPE rootdelay=3' $(virtio "$d")
+  expect boot/missing-medium-emergency-shell "$l" 'the boot medium \(LABEL=NOPE\) did not appear within 3 s' \
+    'Block devices seen:' '/dev/vda: ext4 LABEL="LIVE DISK"' 'emergency shell started'
+  refuse boot/missing-medium-no-root "$l" 'LIVEINIT-ROOT-REACHED'
+}
+
+s_persistence() {
+  local d; d=$(disk persist rescue.img)
+  local a='archisobasedir=sysresccd archisolabel=RESCUE cow_label="my persist" loadsrm'
+  "$BOOT" "$OUT/persist1.log" "$TMO" "$a" $(virtio "$d")
+  "$BOOT" "$OUT/persist2.log" "$TMO" "$a" $(virtio "$d")
+  expect boot/persistence-first-boot "$OUT/persist1.log" 'writable layer: .*persistent_RESCUE/x86_64/upperdir on /dev/vda2 \(persistent\)' \
+    'SRM-PRESENT from-test-srm' 'PERSIST-NONE' 'LIVEINIT-ROOT-DONE'
+  expect boot/persistence-second-boot "$OUT/persist2.log" 'PERSIST-FOUND previous_boots=1' 'SRM-PRESENT from-test-srm'
+}
+
+s_fat_cow_fallback() {
+  local d; d=$(disk fatcow rescue.img); local l=$OUT/fatcow.log
+  "$BOOT" "$l" "$TMO" 'archisobasedir=sysresccd archisolabel=RESCUE cow_label=RESCUE' $(virtio "$d")
+  expect boot/fat-persistence-refused-ram-fallback "$l" 'is vfat, which cannot hold overlayfs changes' \
+    'writable layer: RAM' 'LIVEINIT-ROOT-REACHED' 'PERSIST-NONE'
+}
+
+s_dracut_flat() {
+  local d; d=$(disk dracut spacelabel.img); local l=$OUT/dracut.log
+  "$BOOT" "$l" "$TMO" 'root=live:LABEL="LIVE DISK" rd.live.image rd.live.overlay.overlayfs' $(virtio "$d")
+  expect boot/dracut-liveos-flat-squashfs "$l" 'dracut boot' 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' 'MOUNT-VISIBLE /run/initramfs/live'
+}
+
+case "${1:-list}" in
+  list) declare -F | awk '{print $3}' | sed -n 's/^s_//p' ;;
+  run) "s_$2" ;;
+esac

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Every test of the project: xUnit (unit, prober vs util-linux corpus and blkid, static binary) and the
+# QEMU boot scenarios (two at a time). The last line is "N passed, N failed, N skipped".
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+OUT=$ROOT/artifacts/test; rm -rf "$OUT"; mkdir -p "$OUT"
+passed=0 failed=0 skipped=0
+
+# 1. xUnit
+dotnet test tests/LiveInit.Tests/LiveInit.Tests.csproj -c Release --nologo --logger "console;verbosity=minimal" \
+  >"$OUT/xunit.log" 2>&1
+grep -E "error|Failed |Passed!|Failed!|Skipped!" "$OUT/xunit.log" | grep -v "^\s*$" | tail -40
+line=$(grep -E "(Passed|Failed)!.*Total:" "$OUT/xunit.log" | tail -1)
+if [ -n "$line" ]; then
+  p=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$line"); f=$(sed -E 's/.*Failed: *([0-9]+),.*/\1/' <<<"$line")
+  s=$(sed -E 's/.*Skipped: *([0-9]+).*/\1/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+else
+  echo "xUnit did not run (see $OUT/xunit.log)"; tail -30 "$OUT/xunit.log"; failed=$((failed + 1))
+fi
+
+# 2. QEMU boots
+if eval "$(qemu/kernel.sh)"; then
+  export VMLINUZ INITRD=$OUT/initrd.img MEDIA=$OUT/media OUT
+  artifacts/liveinit mkinitramfs --modules-root "$MODULES" --output "$INITRD" | tee "$OUT/mkinitramfs.txt"
+  artifacts/liveinit mkinitramfs --modules-root "$MODULES" --output "$OUT/initrd-again.img" >/dev/null
+  if cmp -s "$INITRD" "$OUT/initrd-again.img"; then echo "PASS mkinitramfs/reproducible"; passed=$((passed + 1))
+  else echo "FAIL mkinitramfs/reproducible: two builds differ"; failed=$((failed + 1)); fi
+  bash qemu/mkmedia.sh "$MEDIA" >/dev/null
+  bash tests/boot/scenarios.sh list | xargs -P 2 -I{} bash tests/boot/scenarios.sh run {} >"$OUT/boots.txt" 2>&1
+  sort "$OUT/boots.txt"
+  passed=$((passed + $(grep -c '^PASS' "$OUT/boots.txt"))); failed=$((failed + $(grep -c '^FAIL' "$OUT/boots.txt")))
+  for f in "$OUT"/*.log; do grep -qa "boot.sh: wall" "$f" 2>/dev/null && echo "  $(basename "$f" .log): $(grep -ao 'LIVEINIT-ROOT-REACHED uptime=[0-9.]*' "$f" | head -1) $(grep -ao 'boot.sh: wall [0-9]*s' "$f")"; done
+else
+  echo "FAIL qemu/kernel: no kernel could be fetched"; failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
