@@ -81,6 +81,13 @@ s_dracut_flat() {
   expect boot/dracut-liveos-flat-squashfs "$l" 'dracut boot' 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' 'MOUNT-VISIBLE /run/initramfs/live'
 }
 
+s_partuuid() {
+  local d; d=$(disk partuuid rescue.img); local l=$OUT/partuuid.log
+  "$BOOT" "$l" "$TMO" 'archisobasedir=sysresccd archisodevice=PARTUUID=5eed1234-01 cow_device=PARTUUID=5EED1234-02' $(virtio "$d")
+  expect boot/partuuid-from-dos-table-in-guest "$l" 'boot medium: /dev/vda1: vfat LABEL="RESCUE"' \
+    'writable layer: .* on /dev/vda2 \(persistent\)' 'LIVEINIT-ROOT-REACHED'
+}
+
 case "${1:-list}" in
   list) declare -F | awk '{print $3}' | sed -n 's/^s_//p' ;;
   run) "s_$2" ;;

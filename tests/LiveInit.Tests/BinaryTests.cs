@@ -1,0 +1,60 @@
+using System.Text.Json;
+
+namespace LiveInit.Tests;
+
+/// <summary>The published agent (build.sh publishes it before the tests run).</summary>
+public class BinaryTests
+{
+    [Fact]
+    public void IsOneStaticExecutable()
+    {
+        Assert.True(File.Exists(Repo.Agent), $"{Repo.Agent} is missing: run ./build.sh first");
+        var (_, file, _) = Repo.Run("file", Repo.Agent);
+        Assert.Contains("statically linked", file);
+        var (_, ldd, lddErr) = Repo.Run("ldd", Repo.Agent);
+        Assert.Contains("not a dynamic executable", ldd + lddErr);
+    }
+
+    [Fact]
+    public void ExplainsTheIssueExample()
+    {
+        var args = new[] { "explain", "--cmdline", "archisobasedir=sysresccd archisolabel=RESCUE cow_label=\"my persist\" loadsrm" };
+        var (code, text, _) = Repo.Run(Repo.Agent, args);
+        Assert.Equal(0, code);
+        Assert.Contains("LABEL=RESCUE", text);
+        Assert.Contains("sysresccd/x86_64/airootfs.sfs", text);
+        Assert.Contains("SRM loading on", text);
+        Assert.Contains("cow directory persistent_RESCUE/x86_64 on the device LABEL=my persist", text);
+        var (jcode, json, _) = Repo.Run(Repo.Agent, [.. args, "--format", "json"]);
+        Assert.Equal(0, jcode);
+        var plan = JsonDocument.Parse(json).RootElement.GetProperty("plan");
+        Assert.Equal("RESCUE", plan.GetProperty("medium").GetProperty("device").GetProperty("value").GetString());
+        Assert.Equal("persistent_RESCUE/x86_64/upperdir", plan.GetProperty("writable").GetProperty("upperDir").GetString());
+        Assert.Contains("sysresccd/x86_64/airootfs.sfs", json);
+    }
+
+    [Fact]
+    public void HelpVersionAndUsageErrors()
+    {
+        Assert.Equal(0, Repo.Run(Repo.Agent, "--help").Code);
+        Assert.StartsWith("liveinit ", Repo.Run(Repo.Agent, "--version").Out);
+        Assert.Equal(2, Repo.Run(Repo.Agent, "explain", "--format", "xml", "--cmdline", "x").Code);
+        Assert.Equal(2, Repo.Run(Repo.Agent, "frobnicate").Code);
+    }
+
+    [Fact]
+    public void ProbeJsonOnAnImage()
+    {
+        var img = Path.Combine(Repo.TempDir("probe"), "e.img");
+        using (var f = File.Create(img)) f.SetLength(8 << 20);
+        Assert.Equal(0, Repo.Run("bash", "-c", $"PATH=$PATH:/sbin mkfs.ext4 -q -F -L 'a b' {img}").Code);
+        var (code, json, _) = Repo.Run(Repo.Agent, "probe", "--format", "json", img);
+        Assert.Equal(0, code);
+        var o = JsonDocument.Parse(json).RootElement[0];
+        Assert.Equal("ext4", o.GetProperty("TYPE").GetString());
+        Assert.Equal("a b", o.GetProperty("LABEL").GetString());
+        Assert.Equal(img, o.GetProperty("DEVNAME").GetString());
+        var (_, export, _) = Repo.Run(Repo.Agent, "probe", img);
+        Assert.Contains("LABEL=a\\ b\n", export);
+    }
+}
