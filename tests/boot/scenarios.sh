@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # QEMU boot scenarios. Each prints "PASS name" or "FAIL name: why" (one line per check group).
 #   scenarios.sh list            the scenario names
+# (no "grep -q" after a pipe: with pipefail, an early exit of grep fails the writer with SIGPIPE)
 #   scenarios.sh run NAME        run one (env: VMLINUZ, INITRD, MEDIA, OUT)
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -14,16 +15,16 @@ expect() {  # name log pattern...: every pattern must be in the log
   local name=$1 log=$2; shift 2
   local p
   for p in "$@"; do
-    if ! log_of "$log" | grep -qaE -- "$p"; then echo "FAIL $name: '$p' not on the console (log: $log)"; return 1; fi
+    if ! log_of "$log" | grep -aE -- "$p" >/dev/null; then echo "FAIL $name: '$p' not on the console (log: $log)"; return 1; fi
   done
-  if log_of "$log" | grep -qa "Kernel panic"; then echo "FAIL $name: kernel panic (log: $log)"; return 1; fi
+  if log_of "$log" | grep -a "Kernel panic" >/dev/null; then echo "FAIL $name: kernel panic (log: $log)"; return 1; fi
   echo "PASS $name"
 }
 refuse() {  # name log pattern...: none may be in the log
   local name=$1 log=$2; shift 2
   local p
   for p in "$@"; do
-    if log_of "$log" | grep -qaE -- "$p"; then echo "FAIL $name: '$p' must not appear (log: $log)"; return 1; fi
+    if log_of "$log" | grep -aE -- "$p" >/dev/null; then echo "FAIL $name: '$p' must not appear (log: $log)"; return 1; fi
   done
   echo "PASS $name"
 }
