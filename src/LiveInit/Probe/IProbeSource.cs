@@ -18,13 +18,18 @@ public sealed class MemoryProbeSource(byte[] data) : IProbeSource
         offset < 0 || length < 0 || offset + length > data.Length ? default : data.AsSpan((int)offset, length);
 }
 
-/// <summary>A probe source over a block device or regular file, read with pread(2) and cached per request.</summary>
+/// <summary>A probe source over a block device or regular file. The first 68 KiB (every magic LiveInit
+/// looks for: MBR, FAT/NTFS/exFAT boot sectors, ext/erofs/f2fs at 1 KiB, swap pages, ISO descriptors at
+/// 32 KiB, btrfs at 64 KiB) come in with ONE pread(2); other reads are cached per request.</summary>
 public sealed class FileProbeSource : IProbeSource, IDisposable
 {
     private const ulong BLKGETSIZE64 = 0x80081272;
+    public const int HeadSize = 68 * 1024;
     private readonly SafeFd _fd;
     private readonly string _path;
     private readonly Dictionary<(long, int), byte[]> _cache = [];
+    private byte[]? _head;
+    private int _headLength = -1;
 
     public long Size { get; }
 
@@ -46,6 +51,11 @@ public sealed class FileProbeSource : IProbeSource, IDisposable
     public ReadOnlySpan<byte> Read(long offset, int length)
     {
         if (offset < 0 || length < 0 || offset + length > Size) return default;
+        if (offset + length <= HeadSize)
+        {
+            if (_headLength < 0) LoadHead();
+            if (offset + length <= _headLength) return _head.AsSpan((int)offset, length);
+        }
         if (_cache.TryGetValue((offset, length), out var hit)) return hit;
         var buf = new byte[length];
         int n;
@@ -56,5 +66,17 @@ public sealed class FileProbeSource : IProbeSource, IDisposable
         return buf;
     }
 
-    public void Dispose() => _fd.Dispose();
+    private void LoadHead()
+    {
+        _head = System.Buffers.ArrayPool<byte>.Shared.Rent(HeadSize);
+        try { _headLength = Libc.PRead(_fd, _head.AsSpan(0, (int)Math.Min(HeadSize, Size)), 0, _path); }
+        catch (NativeException) { _headLength = 0; }
+    }
+
+    public void Dispose()
+    {
+        if (_head is not null) System.Buffers.ArrayPool<byte>.Shared.Return(_head);
+        _head = null;
+        _fd.Dispose();
+    }
 }

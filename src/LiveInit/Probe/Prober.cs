@@ -15,6 +15,7 @@ public static class Prober
     [
         new LuksProber(), new VfatProber(), new SwapProber(), new XfsProber(), new ExtProber(), new Iso9660Prober(),
         new NtfsProber(), new BtrfsProber(), new SquashfsProber(), new ExfatProber(), new F2fsProber(), new ErofsProber(),
+        new LuksProber(secondary: true),
     ];
 
     public static ProbeResult Probe(IProbeSource src, bool partitions = true)

@@ -1,9 +1,10 @@
 namespace LiveInit.Probe.Filesystems;
 
 /// <summary>LUKS1 and LUKS2 headers ("LUKS\xba\xbe", big-endian version at 6): UUID at 168, and for
-/// LUKS2 the label at 24 and the subsystem at 208. The secondary LUKS2 header ("SKUL\xba\xbe") is
-/// accepted at its standard offsets when the primary is damaged.</summary>
-public sealed class LuksProber : IFilesystemProber
+/// LUKS2 the label at 24 and the subsystem at 208. With <c>secondary</c>, the LUKS2 backup header
+/// ("SKUL\xba\xbe") at its standard offsets: that prober sits last in the table, so a damaged primary
+/// header is still found without six extra reads for every other device.</summary>
+public sealed class LuksProber(bool secondary = false) : IFilesystemProber
 {
     private static readonly long[] SecondaryOffsets =
         [0x4000, 0x8000, 0x10000, 0x20000, 0x40000, 0x80000, 0x100000, 0x200000, 0x400000];
@@ -13,8 +14,11 @@ public sealed class LuksProber : IFilesystemProber
 
     public bool Probe(IProbeSource src, ProbeResult r)
     {
-        var h = src.Read(0, 512);
-        if (!h.IsEmpty && Matches(h, "LUKS")) return Set(h, r);
+        if (!secondary)
+        {
+            var h = src.Read(0, 512);
+            return !h.IsEmpty && Matches(h, "LUKS") && Set(h, r);
+        }
         foreach (var off in SecondaryOffsets)
         {
             var s = src.Read(off, 512);
