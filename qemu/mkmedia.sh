@@ -3,6 +3,7 @@
 #   rescue.img      MBR: p1 vfat "RESCUE" (sysresccd/x86_64/airootfs.sfs, sysresccd/test.srm), p2 ext4 "my persist"
 #   spacelabel.img  whole-disk ext4 labelled "LIVE DISK" with arch/x86_64/airootfs.sfs and LiveOS/squashfs.img
 #   usb.img         whole-disk ext4 "USBLIVE" with arch/x86_64/airootfs.sfs (hot-added in the late-device test)
+#   gpt.img         GPT; partition 1 named "LiveInit Root", ext4 "GPTLIVE" with arch/x86_64/airootfs.sfs
 # Usage: mkmedia.sh OUTDIR
 set -euo pipefail
 OUT=${1:?usage: mkmedia.sh OUTDIR}
@@ -41,5 +42,12 @@ for spec in "spacelabel.img:LIVE DISK" "usb.img:USBLIVE"; do
   cp "$W/airootfs.sfs" "$T/LiveOS/squashfs.img"   # the same root, Fedora LiveOS style (flat squashfs)
   rm -f "$OUT/$img"; mkfs.ext4 -q -F -L "$label" -d "$T" "$OUT/$img" 24M 2>&1 | grep -v "^Creating regular file" || true
 done
-rm -rf "$W/root" "$W/srm" "$W"/tree-* "$W"/p?.img
+# gpt.img: GPT, partition 1 ext4 named "LiveInit Root" (PARTLABEL) with fixed PARTUUID
+T=$W/tree-gpt; mkdir -p "$T/arch/x86_64"; cp "$W/airootfs.sfs" "$T/arch/x86_64/"
+mkfs.ext4 -q -F -L GPTLIVE -d "$T" "$W/g1.img" 20M 2>&1 | grep -v "^Creating regular file" || true
+rm -f "$OUT/gpt.img"; truncate -s 24M "$OUT/gpt.img"
+printf 'label: gpt\nlabel-id: 0C0FFEE0-1111-2222-3333-444455556666\nstart=2048, size=40960, type=L, uuid=6A1E1E00-AAAA-BBBB-CCCC-DDDDEEEEFFFF, name="LiveInit Root"\n' \
+  | sfdisk -q "$OUT/gpt.img" >/dev/null
+dd if="$W/g1.img" of="$OUT/gpt.img" bs=1M seek=1 conv=notrunc,sparse status=none
+rm -rf "$W/root" "$W/srm" "$W"/tree-* "$W"/p?.img "$W"/g1.img
 echo "media in $OUT: $(cd "$OUT" && ls *.img | tr '\n' ' ')"

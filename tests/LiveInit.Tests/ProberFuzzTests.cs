@@ -46,6 +46,18 @@ public class ProberFuzzTests
     }
 
     [Fact]
+    public void Luks2WithDamagedPrimaryHeaderIsFoundByItsBackup()
+    {
+        var data = ProberCorpusTests.Decompress(Path.Combine(Repo.Corpus, "images-fs", "luks2.img.xz"));
+        var good = Prober.ProbeFilesystem(new MemoryProbeSource(data));
+        Array.Clear(data, 0, 4096);
+        var r = Prober.ProbeFilesystem(new MemoryProbeSource(data));
+        Assert.Equal("crypto_LUKS", r.Get("TYPE"));
+        Assert.Equal(good.Get("UUID"), r.Get("UUID"));
+        Assert.Equal("tst_label", r.Get("LABEL"));
+    }
+
+    [Fact]
     public void ZeroesAreNothing() => Assert.True(Prober.Probe(new MemoryProbeSource(new byte[1 << 20])).IsEmpty);
 
     [Fact]

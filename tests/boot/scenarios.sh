@@ -89,6 +89,19 @@ s_partuuid() {
     'writable layer: .* on /dev/vda2 \(persistent\)' 'LIVEINIT-ROOT-REACHED'
 }
 
+s_gpt_partlabel() {
+  local d; d=$(disk gpt gpt.img); local l=$OUT/gpt.log
+  "$BOOT" "$l" "$TMO" 'archisodevice=PARTLABEL="LiveInit Root"' $(virtio "$d")
+  expect boot/partlabel-from-gpt-in-guest "$l" 'boot medium: /dev/vda1: ext4 LABEL="GPTLIVE"' 'LIVEINIT-ROOT-REACHED'
+}
+
+s_newer_kernel_xz_modules() {
+  if [ -z "${VMLINUZ_NEW:-}" ]; then echo "SKIP boot/kernel-6.12-xz-modules: no second kernel"; return; fi
+  local d; d=$(disk k612 rescue.img); local l=$OUT/k612.log
+  VMLINUZ=$VMLINUZ_NEW INITRD=$INITRD_NEW "$BOOT" "$l" "$TMO" 'archisobasedir=sysresccd archisolabel=RESCUE loadsrm' $(virtio "$d")
+  expect boot/kernel-6.12-xz-modules "$l" 'Linux version 6\.12' 'LIVEINIT-ROOT-REACHED' 'SRM-PRESENT from-test-srm' 'ROOTFS-TYPE=overlay'
+}
+
 case "${1:-list}" in
   list) declare -F | awk '{print $3}' | sed -n 's/^s_//p' ;;
   run) "s_$2" ;;

@@ -41,11 +41,12 @@ public static class InitramfsBuilder
         foreach (var m in set)
         {
             var rel = modules.PathByName[m];
-            var parts = rel.Split('/');
+            var stored = ModuleSet.StoredPath(rel);
+            var parts = stored.Split('/');
             for (var i = 1; i < parts.Length; i++) Dir($"{modRoot}/{string.Join('/', parts[..i])}");
-            var path = $"{modRoot}/{rel}";
-            var src = Path.Combine(modules.Root, rel);
-            entries[path] = w => w.File(path, File.ReadAllBytes(src));
+            var path = $"{modRoot}/{stored}";
+            var bytes = modules.ReadModule(rel);
+            entries[path] = w => w.File(path, bytes);
         }
         foreach (var (name, text) in modules.IndexFiles(set))
         {

@@ -33,11 +33,17 @@ public sealed class ModuleSet
             foreach (var (n, sd) in ix.SoftDeps) set.SoftDeps[n] = sd;
             return set;
         }
-        foreach (var file in Directory.EnumerateFiles(root, "*.ko*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        var files = Directory.EnumerateFiles(root, "*.ko*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        if (files.Any(f => !f.EndsWith(".ko", StringComparison.Ordinal)))
+        {
+            // compressed modules: their .modinfo cannot be read without decompressing every one of them;
+            // kmod's depmod reads them natively and writes the index into the tree
+            RunDepmod(root);
+            return Load(root);
+        }
+        foreach (var file in files)
         {
             var rel = Path.GetRelativePath(root, file);
-            if (!file.EndsWith(".ko", StringComparison.Ordinal))
-                throw new IOException($"{rel} is compressed and there is no modules.dep: run 'depmod -b' on the tree first");
             var info = ModuleInfo.Read(file) ?? throw new IOException($"{rel} is not an ELF64 kernel module");
             set.PathByName[info.Name] = rel;
             set.Deps[info.Name] = info.Depends.ToList();
@@ -50,6 +56,63 @@ public sealed class ModuleSet
             }
         }
         return set;
+    }
+
+    private static void RunDepmod(string root)
+    {
+        var full = Path.GetFullPath(root).TrimEnd('/');
+        var kver = Path.GetFileName(full);
+        var modulesDir = Path.GetDirectoryName(full)!;
+        if (Path.GetFileName(modulesDir) != "modules" || Path.GetFileName(Path.GetDirectoryName(modulesDir)) != "lib")
+            throw new IOException($"{root} holds compressed modules and no modules.dep; it must be <base>/lib/modules/<release> so that 'depmod -b <base>' can index it");
+        var baseDir = Path.GetDirectoryName(Path.GetDirectoryName(modulesDir))!;
+        var depmod = new[] { "/sbin/depmod", "/usr/sbin/depmod", "/usr/bin/depmod", "/bin/depmod" }.FirstOrDefault(File.Exists)
+            ?? throw new IOException($"{root} holds compressed modules and no modules.dep: install kmod (depmod) or run 'depmod -b' on the tree");
+        var psi = new System.Diagnostics.ProcessStartInfo(depmod) { UseShellExecute = false, RedirectStandardError = true };
+        foreach (var a in new[] { "-b", baseDir, kver }) psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0 || !File.Exists(Path.Combine(root, "modules.dep")))
+            throw new IOException($"depmod -b {baseDir} {kver} failed: {err.Trim()}");
+    }
+
+    /// <summary>The path a module gets inside the initramfs: compressed modules are stored decompressed, so
+    /// the kernel needs no module decompression support (and the initramfs' own gzip does the packing).</summary>
+    public static string StoredPath(string rel)
+    {
+        foreach (var ext in new[] { ".xz", ".zst", ".gz" })
+            if (rel.EndsWith(".ko" + ext, StringComparison.Ordinal)) return rel[..^ext.Length];
+        return rel;
+    }
+
+    /// <summary>The module's bytes, decompressed when stored compressed (xz and zstd through their tools).</summary>
+    public byte[] ReadModule(string rel)
+    {
+        var path = Path.Combine(Root, rel);
+        if (rel.EndsWith(".ko", StringComparison.Ordinal)) return File.ReadAllBytes(path);
+        if (rel.EndsWith(".gz", StringComparison.Ordinal))
+        {
+            using var gz = new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress);
+            using var ms = new MemoryStream();
+            gz.CopyTo(ms);
+            return ms.ToArray();
+        }
+        var tool = rel.EndsWith(".xz", StringComparison.Ordinal) ? "xz" : "zstd";
+        var psi = new System.Diagnostics.ProcessStartInfo(tool) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-dc", path }) psi.ArgumentList.Add(a);
+        System.Diagnostics.Process p;
+        try { p = System.Diagnostics.Process.Start(psi)!; }
+        catch (System.ComponentModel.Win32Exception) { throw new IOException($"{rel} is compressed with {tool}: install {tool} to build the initramfs"); }
+        using (p)
+        {
+            using var ms = new MemoryStream();
+            p.StandardOutput.BaseStream.CopyTo(ms);
+            var err = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            if (p.ExitCode != 0) throw new IOException($"{tool} -dc {path} failed: {err.Trim()}");
+            return ms.ToArray();
+        }
     }
 
     /// <summary>Module names for a name or alias (e.g. crypto-crc32c).</summary>
@@ -92,8 +155,8 @@ public sealed class ModuleSet
     {
         var dep = new System.Text.StringBuilder();
         foreach (var m in set)
-            dep.Append(PathByName[m]).Append(':')
-               .Append(string.Concat((Deps.GetValueOrDefault(m) ?? []).Where(set.Contains).Select(d => " " + PathByName[d]))).Append('\n');
+            dep.Append(StoredPath(PathByName[m])).Append(':')
+               .Append(string.Concat((Deps.GetValueOrDefault(m) ?? []).Where(set.Contains).Select(d => " " + StoredPath(PathByName[d])))).Append('\n');
         var alias = new System.Text.StringBuilder();
         foreach (var (p, m) in Aliases.Where(a => set.Contains(a.Module)).OrderBy(a => a.Module, StringComparer.Ordinal).ThenBy(a => a.Pattern, StringComparer.Ordinal))
             alias.Append($"alias {p} {m}\n");
