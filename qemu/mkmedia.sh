@@ -4,6 +4,7 @@
 #   spacelabel.img  whole-disk ext4 labelled "LIVE DISK" with arch/x86_64/airootfs.sfs and LiveOS/squashfs.img
 #   usb.img         whole-disk ext4 "USBLIVE" with arch/x86_64/airootfs.sfs (hot-added in the late-device test)
 #   gpt.img         GPT; partition 1 named "LiveInit Root", ext4 "GPTLIVE" with arch/x86_64/airootfs.sfs
+#   liveos.img      ext4 "LIVEOS": LiveOS/squashfs.img holding LiveOS/rootfs.img, blank overlay-LIVEOS-<UUID> file
 # Usage: mkmedia.sh OUTDIR
 set -euo pipefail
 OUT=${1:?usage: mkmedia.sh OUTDIR}
@@ -49,5 +50,13 @@ rm -f "$OUT/gpt.img"; truncate -s 24M "$OUT/gpt.img"
 printf 'label: gpt\nlabel-id: 0C0FFEE0-1111-2222-3333-444455556666\nstart=2048, size=40960, type=L, uuid=6A1E1E00-AAAA-BBBB-CCCC-DDDDEEEEFFFF, name="LiveInit Root"\n' \
   | sfdisk -q "$OUT/gpt.img" >/dev/null
 dd if="$W/g1.img" of="$OUT/gpt.img" bs=1M seek=1 conv=notrunc,sparse status=none
-rm -rf "$W/root" "$W/srm" "$W"/tree-* "$W"/p?.img "$W"/g1.img
+# liveos.img: Fedora LiveOS of the old kind: LiveOS/squashfs.img holds LiveOS/rootfs.img (ext4), and a
+# blank 16 MiB persistent overlay file LiveOS/overlay-LIVEOS-<fs UUID> (dm-snapshot COW)
+T=$W/tree-liveos; mkdir -p "$T/LiveOS" "$W/sq-liveos/LiveOS"
+mkfs.ext4 -q -F -L rootfs -d "$R" "$W/sq-liveos/LiveOS/rootfs.img" 32M 2>&1 | grep -v "^Creating regular file" || true
+mksquashfs "$W/sq-liveos" "$T/LiveOS/squashfs.img" -noappend -quiet -comp gzip >/dev/null
+LIVEOS_UUID=4c1e0505-0000-4000-8000-000000000001
+truncate -s 16M "$T/LiveOS/overlay-LIVEOS-$LIVEOS_UUID"
+mkfs.ext4 -q -F -L LIVEOS -U "$LIVEOS_UUID" -d "$T" "$OUT/liveos.img" 48M 2>&1 | grep -v "^Creating regular file" || true
+rm -rf "$W/root" "$W/srm" "$W"/tree-* "$W"/p?.img "$W"/g1.img "$W/sq-liveos"
 echo "media in $OUT: $(cd "$OUT" && ls *.img | tr '\n' ' ')"

@@ -4,6 +4,7 @@ export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 read up rest < /proc/uptime
 echo "LIVEINIT-ROOT-REACHED uptime=$up"
 echo "ROOTFS-TYPE=$(awk '$2=="/" {t=$3} END {print t}' /proc/mounts)"
+echo "ROOT-DEVICE=$(awk '$2=="/" {t=$1} END {print t}' /proc/mounts)"
 [ -e /etc/liveinit-srm-marker ] && echo "SRM-PRESENT $(cat /etc/liveinit-srm-marker)"
 for m in /run/archiso/bootmnt /run/archiso/cowspace /run/initramfs/live /live/boot-dev; do
   awk -v m="$m" '$2==m {f=1} END {exit !f}' /proc/mounts && echo "MOUNT-VISIBLE $m"

@@ -87,11 +87,15 @@ public class UnitTests
             #include <sys/stat.h>
             #include <sys/statfs.h>
             #include <linux/loop.h>
+            #include <sys/ioctl.h>
+            #include <linux/dm-ioctl.h>
             int main(void) {
-              printf("%zu %zu %zu %zu %zu %zu %zu %lu %lu\n", sizeof(struct stat), sizeof(struct statfs),
+              printf("%zu %zu %zu %zu %zu %zu %zu %lu %lu %zu %zu %zu %lu %lu %lu\n", sizeof(struct stat), sizeof(struct statfs),
                 sizeof(struct loop_info64), sizeof(struct loop_config), offsetof(struct stat, st_size),
                 offsetof(struct loop_config, info), offsetof(struct loop_info64, lo_file_name),
-                (unsigned long)LOOP_CONFIGURE, (unsigned long)LOOP_CTL_GET_FREE);
+                (unsigned long)LOOP_CONFIGURE, (unsigned long)LOOP_CTL_GET_FREE,
+                sizeof(struct dm_ioctl), offsetof(struct dm_ioctl, dev), sizeof(struct dm_target_spec),
+                (unsigned long)DM_DEV_CREATE, (unsigned long)DM_TABLE_LOAD, (unsigned long)DM_TABLE_STATUS);
               return 0;
             }
             """);
@@ -108,6 +112,30 @@ public class UnitTests
         Assert.Equal("56", parts[6]);
         Assert.Equal(LoopDevice.LOOP_CONFIGURE.ToString(), parts[7]);
         Assert.Equal(LoopDevice.LOOP_CTL_GET_FREE.ToString(), parts[8]);
+        Assert.Equal(sizeof(LiveInit.Devices.DeviceMapper.DmIoctlHeader).ToString(), parts[9]);
+        Assert.Equal(Marshal.OffsetOf<LiveInit.Devices.DeviceMapper.DmIoctlHeader>("Dev").ToString(), parts[10]);
+        Assert.Equal(sizeof(LiveInit.Devices.DeviceMapper.DmTargetSpec).ToString(), parts[11]);
+        Assert.Equal(LiveInit.Devices.DeviceMapper.DmIoctl.DM_DEV_CREATE.ToString(), parts[12]);
+        Assert.Equal(LiveInit.Devices.DeviceMapper.DmIoctl.DM_TABLE_LOAD.ToString(), parts[13]);
+        Assert.Equal(LiveInit.Devices.DeviceMapper.DmIoctl.DM_TABLE_STATUS.ToString(), parts[14]);
+    }
+
+    [Fact]
+    public unsafe void DmTableBufferLayout()
+    {
+        var t = LiveInit.Devices.DeviceMapper.SnapshotTarget.Create("7:0", "7:1", 65536, persistent: true);
+        Assert.Equal("0 65536 snapshot 7:0 7:1 P 8", t.ToString());
+        var buf = LiveInit.Devices.DeviceMapper.DmDevice.Build("live-rw", 0, [t], out var size);
+        Assert.Equal(buf.Length, size);
+        Assert.Equal(0, (size - 312) % 8);
+        Assert.Equal(4u, BitConverter.ToUInt32(buf, 0));
+        Assert.Equal((uint)size, BitConverter.ToUInt32(buf, 12));
+        Assert.Equal(312u, BitConverter.ToUInt32(buf, 16));
+        Assert.Equal(1u, BitConverter.ToUInt32(buf, 20));
+        Assert.Equal("live-rw", System.Text.Encoding.ASCII.GetString(buf, 48, 7));
+        Assert.Equal(65536ul, BitConverter.ToUInt64(buf, 312 + 8));
+        Assert.Equal("snapshot", System.Text.Encoding.ASCII.GetString(buf, 312 + 24, 8));
+        Assert.Equal("7:0 7:1 P 8\0", System.Text.Encoding.ASCII.GetString(buf, 312 + 40, 12));
     }
 
     [Fact]

@@ -95,6 +95,24 @@ s_gpt_partlabel() {
   expect boot/partlabel-from-gpt-in-guest "$l" 'boot medium: /dev/vda1: ext4 LABEL="GPTLIVE"' 'LIVEINIT-ROOT-REACHED'
 }
 
+s_dracut_dm_ram() {
+  local d; d=$(disk dmram liveos.img); local l=$OUT/dmram.log
+  "$BOOT" "$l" "$TMO" 'root=live:LABEL=LIVEOS rd.live.image' $(virtio "$d")
+  expect boot/dracut-rootfs-img-dm-snapshot-ram "$l" 'dm-snapshot COW in RAM' 'ROOT-DEVICE=/dev/mapper/live-rw' 'ROOTFS-TYPE=ext4' 'PERSIST-NONE'
+}
+
+s_dracut_dm_persistent() {
+  local d; d=$(disk dmpersist liveos.img)
+  local a='root=live:LABEL=LIVEOS rd.live.image rd.live.overlay=LABEL=LIVEOS rw'
+  "$BOOT" "$OUT/dmpersist1.log" "$TMO" "$a" $(virtio "$d")
+  "$BOOT" "$OUT/dmpersist2.log" "$TMO" "$a" $(virtio "$d")
+  expect boot/dracut-dm-persistent-overlay-first-boot "$OUT/dmpersist1.log" 'dm-snapshot COW file .*overlay-LIVEOS-4c1e0505-0000-4000-8000-000000000001 on /dev/vda \(persistent\)' \
+    'ROOT-DEVICE=/dev/mapper/live-rw' 'PERSIST-NONE' 'LIVEINIT-ROOT-DONE'
+  expect boot/dracut-dm-persistent-overlay-second-boot "$OUT/dmpersist2.log" 'PERSIST-FOUND previous_boots=1'
+  "$BOOT" "$OUT/dmpersist3.log" "$TMO" "$a rd.live.overlay.reset" $(virtio "$d")
+  expect boot/dracut-dm-overlay-reset "$OUT/dmpersist3.log" 'rd.live.overlay.reset' 'PERSIST-NONE'
+}
+
 s_newer_kernel_xz_modules() {
   if [ -z "${VMLINUZ_NEW:-}" ]; then echo "SKIP boot/kernel-6.12-xz-modules: no second kernel"; return; fi
   local d; d=$(disk k612 rescue.img); local l=$OUT/k612.log

@@ -24,6 +24,9 @@ public sealed class BootContext(BootPlan plan, BootLog log) : IDisposable
     public List<string> LowerDirs { get; } = [];
     public string? UpperDir { get; set; }
     public string? WorkDir { get; set; }
+    /// <summary>COW file of a dm-snapshot root (over <see cref="InnerRootfs"/>), and whether it persists.</summary>
+    public string? CowFile { get; set; }
+    public bool CowPersistent { get; set; }
     /// <summary>Block device holding the dm-snapshot root, when the root is not overlayfs.</summary>
     public string? RootDevice { get; set; }
     /// <summary>Mount trees outside /run that must be visible in the new root (antiX /live, SystemRescueCd-5 /livemnt).</summary>

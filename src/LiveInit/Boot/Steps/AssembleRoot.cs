@@ -7,10 +7,12 @@ namespace LiveInit.Boot.Steps;
 /// writable layer. If a persistent upper is refused by overlayfs, the root is assembled in RAM instead.</summary>
 public sealed class AssembleRoot(WritableLayer layer) : BootStep
 {
-    public override string Describe() => $"mount overlayfs at {BootContext.NewRoot}: lowerdir = SRMs (if any) above the image, upperdir/workdir from the writable layer";
+    public override string Describe() => $"mount overlayfs at {BootContext.NewRoot}: lowerdir = SRMs (if any) above the image, upperdir/workdir from the writable layer"
+        + (layer is LiveOsOverlay { ForceOverlayfs: false } ? $"; when the image holds an ext image: /dev/mapper/{SnapshotName} (dm-snapshot) instead" : "");
 
     public override void Run(BootContext ctx)
     {
+        if (ctx.CowFile is not null && ctx.InnerRootfs is not null && SnapshotRoot(ctx)) return;
         if (ctx.InnerRootfs is not null)
         {
             const string baseMount = "/run/liveinit/rootfs-base";
@@ -32,6 +34,56 @@ public sealed class AssembleRoot(WritableLayer layer) : BootStep
         if (err != 0)
             throw new BootFailure($"mounting the overlay root failed: {Errno.Describe(err)} (lowerdir={string.Join(':', ctx.LowerDirs)}, upperdir={ctx.UpperDir}). Is the overlay module in the initramfs?");
         ctx.Log.Info($"root assembled: overlay of {string.Join(" over ", ctx.LowerDirs)} with changes in {ctx.UpperDir}");
+    }
+
+    public const string SnapshotName = "live-rw";
+
+    /// <summary>dm-snapshot root (Fedora LiveOS, archiso DM mode): the inner ext image read-only as origin,
+    /// the COW file as exception store, <c>/dev/mapper/live-rw</c> mounted read-write. A persistent COW that
+    /// the kernel marks invalid (it filled up) is left untouched and the boot continues with COW in RAM.</summary>
+    private bool SnapshotRoot(BootContext ctx)
+    {
+        ctx.Modules?.Load("dm_snapshot", quietIfUnknown: true);
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            try
+            {
+                using var origin = Devices.LoopDevice.Attach(ctx.InnerRootfs!, readOnly: true);
+                using var cow = Devices.LoopDevice.Attach(ctx.CowFile!, readOnly: false);
+                var sectors = (ulong)new FileInfo(ctx.InnerRootfs!).Length / 512;
+                var target = Devices.DeviceMapper.SnapshotTarget.Create(Devices.DeviceMapper.DmDevice.DevNumber(origin.Path),
+                    Devices.DeviceMapper.DmDevice.DevNumber(cow.Path), sectors, ctx.CowPersistent);
+                var node = Devices.DeviceMapper.DmDevice.Create(SnapshotName, [target]);
+                var status = Devices.DeviceMapper.DmDevice.Status(SnapshotName);
+                if (status.Contains("Invalid", StringComparison.Ordinal))
+                {
+                    Devices.DeviceMapper.DmDevice.Remove(SnapshotName);
+                    throw new BootFailure($"the snapshot over {ctx.CowFile} is marked Invalid (its COW space ran out)");
+                }
+                string? type;
+                using (var src = new Probe.FileProbeSource(node)) type = Probe.Prober.ProbeFilesystem(src).Get("TYPE");
+                Libc.MkdirAll(BootContext.NewRoot);
+                Mounts.MountDevice(ctx, node, type ?? "ext4", BootContext.NewRoot, readOnly: false);
+                ctx.RootDevice = node;
+                ctx.Log.Info($"root assembled: {node} = snapshot of {ctx.InnerRootfs} with {(ctx.CowPersistent ? "persistent" : "RAM")} COW {ctx.CowFile} ({status})");
+                return true;
+            }
+            catch (Exception e) when (e is IOException or BootFailure)
+            {
+                try { Devices.DeviceMapper.DmDevice.Remove(SnapshotName); } catch (IOException) { }
+                if (ctx.CowPersistent)
+                {
+                    ctx.Log.Warn($"the persistent overlay {ctx.CowFile} cannot be used: {e.Message}. It is left as it is "
+                                 + "(recover it as the LiveOS overlay recovery describes, or boot with rd.live.overlay.reset); changes will be kept in RAM only");
+                    PrepareWritable.RamSnapshotCow(ctx, 1L << 30);
+                    continue;
+                }
+                ctx.Log.Warn($"device-mapper snapshot unavailable ({e.Message}); using overlayfs over the read-only {ctx.InnerRootfs}");
+                PrepareWritable.Ram(ctx, layer.RamSize);
+                return false;
+            }
+        }
+        return false;
     }
 
     private static int TryOverlay(BootContext ctx) =>

@@ -13,7 +13,6 @@ public sealed class LoadDrivers(BootPlan plan) : BootStep
     {
         var list = new List<string> { "loop", "squashfs", "overlay" };
         if (plan.Image.Candidates.Any(c => c.EndsWith(".erofs", StringComparison.Ordinal))) list.Add("erofs");
-        if (plan.Writable is LiveOsOverlay || plan.Image.InnerRootfsImages.Count > 0) list.AddRange(["dm_mod", "dm_snapshot"]);
         return list;
     }
 

@@ -28,6 +28,7 @@ public sealed class PrepareWritable(WritableLayer layer) : BootStep
 
     public override void Run(BootContext ctx)
     {
+        if (ctx.InnerRootfs is not null && layer is not LiveOsOverlay { ForceOverlayfs: true } && SnapshotCow(ctx)) return;
         var ok = layer switch
         {
             DirectoryUpper d => OnDevice(ctx, d),
@@ -180,6 +181,62 @@ public sealed class PrepareWritable(WritableLayer layer) : BootStep
             Libc.TryUmount(probe);
         }
         return null;
+    }
+
+    public const string RamCowDir = "/run/initramfs/overlay";
+
+    /// <summary>COW space for a dm-snapshot root over the image's inner ext image: the persistent overlay
+    /// file (dracut rd.live.overlay, reset on request) or a sparse file in RAM. False when the persistent
+    /// overlay is a directory: that means overlayfs, as in dracut.</summary>
+    private static bool SnapshotCow(BootContext ctx)
+    {
+        if (IsLiveOsLayer(ctx, out var o) && o!.PersistentDevice is not null)
+        {
+            const string why = "persistent overlay (rd.live.overlay)";
+            var dev = Find(ctx, o.PersistentDevice, why);
+            var mp = dev is null ? null : MountWritable(ctx, dev, "/run/initramfs/overlayfs-device", "defaults", why);
+            if (dev is not null && mp is not null)
+            {
+                var rel = o.OverlayPath ?? $"{o.LiveDir}/overlay-{dev.Label}-{dev.Uuid}";
+                var path = Path.Combine(mp, rel);
+                if (Directory.Exists(path)) return false;
+                if (File.Exists(path) && o.ReadOnly)
+                    ctx.Log.Warn($"rd.live.overlay.readonly: {path} is not used read-only by LiveInit yet; changes go to RAM");
+                else if (File.Exists(path))
+                {
+                    if (o.Reset)
+                    {
+                        ctx.Log.Notice($"rd.live.overlay.reset: clearing the snapshot header of {path}");
+                        using var f = new FileStream(path, FileMode.Open, FileAccess.Write);
+                        f.Write(new byte[64 * 1024]);
+                        f.Flush(true);
+                    }
+                    ctx.CowFile = path;
+                    ctx.CowPersistent = true;
+                    ctx.Log.Info($"writable layer: dm-snapshot COW file {path} on {dev.Device.DevPath} (persistent)");
+                    return true;
+                }
+                else ctx.Log.Warn($"{why}: /{rel} does not exist on {dev.Device.DevPath}; create it (a blank file of the COW size, or a directory for overlayfs). Changes will be kept in RAM only");
+            }
+        }
+        RamSnapshotCow(ctx, IsLiveOsLayer(ctx, out var lo) ? (long)lo!.RamOverlayMiB << 20 : 32L << 30);
+        return true;
+    }
+
+    public static void RamSnapshotCow(BootContext ctx, long bytes)
+    {
+        if (!Mounts.IsMountPoint(RamCowDir)) Mounts.MountTmpfs(RamCowDir, "mode=0755");
+        var file = Path.Combine(RamCowDir, $"cow-{Environment.TickCount64}");
+        using (var f = new FileStream(file, FileMode.CreateNew, FileAccess.Write)) f.SetLength(bytes);
+        ctx.CowFile = file;
+        ctx.CowPersistent = false;
+        ctx.Log.Info($"writable layer: dm-snapshot COW in RAM (sparse {bytes >> 20} MiB file on tmpfs); changes are lost at power-off");
+    }
+
+    private static bool IsLiveOsLayer(BootContext ctx, out LiveOsOverlay? o)
+    {
+        o = ctx.Plan.Writable as LiveOsOverlay;
+        return o is not null;
     }
 
     private static bool LiveOs(BootContext ctx, LiveOsOverlay o)
