@@ -5,6 +5,9 @@
 #   usb.img         whole-disk ext4 "USBLIVE" with arch/x86_64/airootfs.sfs (hot-added in the late-device test)
 #   gpt.img         GPT; partition 1 named "LiveInit Root", ext4 "GPTLIVE" with arch/x86_64/airootfs.sfs
 #   liveos.img      ext4 "LIVEOS": LiveOS/squashfs.img holding LiveOS/rootfs.img, blank overlay-LIVEOS-<UUID> file
+#   antix.img       ext4 "ANTIX": antiX/linuxfs (v1), antiX/linuxfs.new (v2), antiX/rootfs, antiX/homefs
+#   sysrcd5.img, sysrcd-bs.img   SystemRescueCd-5: /sysrcd.dat; a USB disk with /sysrcd.bs
+#   corrupt.img     ext4 "CORRUPT" whose arch/x86_64/airootfs.sfs is random bytes
 # Usage: mkmedia.sh OUTDIR
 set -euo pipefail
 OUT=${1:?usage: mkmedia.sh OUTDIR}
@@ -58,5 +61,21 @@ mksquashfs "$W/sq-liveos" "$T/LiveOS/squashfs.img" -noappend -quiet -comp gzip >
 LIVEOS_UUID=4c1e0505-0000-4000-8000-000000000001
 truncate -s 16M "$T/LiveOS/overlay-LIVEOS-$LIVEOS_UUID"
 mkfs.ext4 -q -F -L LIVEOS -U "$LIVEOS_UUID" -d "$T" "$OUT/liveos.img" 48M 2>&1 | grep -v "^Creating regular file" || true
+# antix.img: ext4 "ANTIX": antiX/linuxfs (variant v1), a waiting remaster antiX/linuxfs.new (variant v2),
+# blank ext4 persistence files antiX/rootfs and antiX/homefs
+T=$W/tree-antix; mkdir -p "$T/antiX"
+echo v1 > "$R/etc/liveinit-variant"; mksquashfs "$R" "$T/antiX/linuxfs" -noappend -quiet -comp gzip -all-root >/dev/null
+echo v2 > "$R/etc/liveinit-variant"; mksquashfs "$R" "$T/antiX/linuxfs.new" -noappend -quiet -comp gzip -all-root >/dev/null
+rm -f "$R/etc/liveinit-variant"
+mkfs.ext4 -q -F -L rootfs "$T/antiX/rootfs" 16M >/dev/null 2>&1; mkfs.ext4 -q -F -L homefs "$T/antiX/homefs" 8M >/dev/null 2>&1
+mkfs.ext4 -q -F -L ANTIX -d "$T" "$OUT/antix.img" 40M 2>&1 | grep -v "^Creating regular file" || true
+# sysrcd5.img: ext4 "SYSRCD" with /sysrcd.dat; sysrcd-bs.img: ext4 "BSTORE" with /sysrcd.bs (a blank ext4 image)
+T=$W/tree-sysrcd; mkdir -p "$T"; cp "$W/airootfs.sfs" "$T/sysrcd.dat"
+mkfs.ext4 -q -F -L SYSRCD -d "$T" "$OUT/sysrcd5.img" 16M 2>&1 | grep -v "^Creating regular file" || true
+T=$W/tree-bs; mkdir -p "$T"; mkfs.ext4 -q -F -L backstore "$T/sysrcd.bs" 16M >/dev/null 2>&1
+mkfs.ext4 -q -F -L BSTORE -d "$T" "$OUT/sysrcd-bs.img" 24M 2>&1 | grep -v "^Creating regular file" || true
+# corrupt.img: like spacelabel.img but the image is truncated garbage
+T=$W/tree-corrupt; mkdir -p "$T/arch/x86_64"; head -c 300000 /dev/urandom > "$T/arch/x86_64/airootfs.sfs"
+mkfs.ext4 -q -F -L CORRUPT -d "$T" "$OUT/corrupt.img" 8M 2>&1 | grep -v "^Creating regular file" || true
 rm -rf "$W/root" "$W/srm" "$W"/tree-* "$W"/p?.img "$W"/g1.img "$W/sq-liveos"
 echo "media in $OUT: $(cd "$OUT" && ls *.img | tr '\n' ' ')"

@@ -6,7 +6,13 @@ echo "LIVEINIT-ROOT-REACHED uptime=$up"
 echo "ROOTFS-TYPE=$(awk '$2=="/" {t=$3} END {print t}' /proc/mounts)"
 echo "ROOT-DEVICE=$(awk '$2=="/" {t=$1} END {print t}' /proc/mounts)"
 [ -e /etc/liveinit-srm-marker ] && echo "SRM-PRESENT $(cat /etc/liveinit-srm-marker)"
-for m in /run/archiso/bootmnt /run/archiso/cowspace /run/initramfs/live /live/boot-dev; do
+[ -e /etc/liveinit-variant ] && echo "VARIANT=$(cat /etc/liveinit-variant)"
+home=$(awk '$2=="/home" {print $1 " " $3}' /proc/mounts); [ -n "$home" ] && echo "HOME-MOUNT=$home"
+[ -d /live/boot-dev/antiX ] && echo "ANTIX-FILES $(ls /live/boot-dev/antiX | tr '\n' ' ')"
+[ -f /run/liveinit/remaster.conf ] && echo "REMASTER-STATE $(grep -E '^(REMASTERED|ROLLED_BACK)=' /run/liveinit/remaster.conf)"
+if [ -f /home/liveinit-home-boots ]; then echo "HOME-PERSIST-FOUND $(cat /home/liveinit-home-boots)"; fi
+[ -n "$home" ] && { h=$(cat /home/liveinit-home-boots 2>/dev/null || echo 0); echo $((h+1)) > /home/liveinit-home-boots; }
+for m in /run/archiso/bootmnt /run/archiso/cowspace /run/initramfs/live /live/boot-dev /livemnt/boot /livemnt/memory; do
   awk -v m="$m" '$2==m {f=1} END {exit !f}' /proc/mounts && echo "MOUNT-VISIBLE $m"
 done
 [ -e /init ] && echo "INITRAMFS-LEFTOVER"

@@ -20,9 +20,10 @@ expect() {  # name log pattern...: every pattern must be in the log
   if log_of "$log" | grep -a "Kernel panic" >/dev/null; then echo "FAIL $name: kernel panic (log: $log)"; return 1; fi
   echo "PASS $name"
 }
-refuse() {  # name log pattern...: none may be in the log
+refuse() {  # name log pattern...: none may be in the log (which must be a finished boot's log)
   local name=$1 log=$2; shift 2
   local p
+  if ! grep -a "boot.sh: wall" "$log" >/dev/null 2>&1; then echo "FAIL $name: no finished boot log at $log"; return 1; fi
   for p in "$@"; do
     if log_of "$log" | grep -aE -- "$p" >/dev/null; then echo "FAIL $name: '$p' must not appear (log: $log)"; return 1; fi
   done
@@ -111,6 +112,62 @@ s_dracut_dm_persistent() {
   expect boot/dracut-dm-persistent-overlay-second-boot "$OUT/dmpersist2.log" 'PERSIST-FOUND previous_boots=1'
   "$BOOT" "$OUT/dmpersist3.log" "$TMO" "$a rd.live.overlay.reset" $(virtio "$d")
   expect boot/dracut-dm-overlay-reset "$OUT/dmpersist3.log" 'rd.live.overlay.reset' 'PERSIST-NONE'
+}
+
+s_antix_remaster() {
+  local d; d=$(disk antix antix.img)
+  "$BOOT" "$OUT/antix1.log" "$TMO" 'blabel=ANTIX' $(virtio "$d")
+  expect boot/antix-remaster-applied "$OUT/antix1.log" 'remaster applied' 'VARIANT=v2' 'REMASTER-STATE REMASTERED=true' \
+    'ANTIX-FILES .*linuxfs linuxfs.old' 'MOUNT-VISIBLE /live/boot-dev'
+  refuse boot/antix-remaster-new-consumed "$OUT/antix1.log" 'ANTIX-FILES .*linuxfs.new'
+  "$BOOT" "$OUT/antix2.log" "$TMO" 'blabel=ANTIX' $(virtio "$d")
+  expect boot/antix-no-second-swap "$OUT/antix2.log" 'VARIANT=v2'
+  refuse boot/antix-no-state-without-swap "$OUT/antix2.log" 'REMASTER-STATE'
+  "$BOOT" "$OUT/antix3.log" "$TMO" 'blabel=ANTIX rollback' $(virtio "$d")
+  expect boot/antix-rollback "$OUT/antix3.log" 'rollback done' 'VARIANT=v1' 'REMASTER-STATE ROLLED_BACK=true' 'ANTIX-FILES .*linuxfs linuxfs.bad'
+}
+
+s_antix_persistence() {
+  local d; d=$(disk antixp antix.img)
+  local a='blabel=ANTIX noremaster persist_root persist_home'
+  "$BOOT" "$OUT/antixp1.log" "$TMO" "$a" $(virtio "$d")
+  "$BOOT" "$OUT/antixp2.log" "$TMO" "$a" $(virtio "$d")
+  expect boot/antix-root-and-home-persistence-first "$OUT/antixp1.log" 'noremaster: .*linuxfs.new is waiting' 'VARIANT=v1' \
+    'writable layer: .*antiX/rootfs mounted at /live/persist-root \(persistent\)' 'HOME-MOUNT=/dev/loop[0-9]+ ext4' 'PERSIST-NONE'
+  expect boot/antix-root-and-home-persistence-second "$OUT/antixp2.log" 'PERSIST-FOUND previous_boots=1' 'HOME-PERSIST-FOUND 1'
+}
+
+s_sysrescuecd5_backstore() {
+  local d b; d=$(disk srcd5 sysrcd5.img); b=$(disk srcd5bs sysrcd-bs.img)
+  local q="$(virtio "$d") -device qemu-xhci,id=xhci -drive if=none,id=bs,format=raw,cache=unsafe,file=$b -device usb-storage,bus=xhci.0,drive=bs"
+  "$BOOT" "$OUT/srcd5-1.log" "$TMO" 'backstore' $q
+  "$BOOT" "$OUT/srcd5-2.log" "$TMO" 'backstore' $q
+  expect boot/sysresccd5-backstore-first "$OUT/srcd5-1.log" 'sysresccd5 boot' 'found /sysrcd.bs on /dev/sda' \
+    'MOUNT-VISIBLE /livemnt/boot' 'MOUNT-VISIBLE /livemnt/memory' 'PERSIST-NONE'
+  expect boot/sysresccd5-backstore-second "$OUT/srcd5-2.log" 'PERSIST-FOUND previous_boots=1'
+  "$BOOT" "$OUT/srcd5-3.log" "$TMO" 'backstore=off' $q
+  expect boot/sysresccd5-backstore-off "$OUT/srcd5-3.log" 'writable layer: RAM' 'PERSIST-NONE'
+}
+
+s_readonly_persistence() {
+  local d; d=$(disk rocow rescue.img); local l=$OUT/rocow.log
+  # the persistence partition's disk is attached read-only: a write-protected stick
+  "$BOOT" "$l" "$TMO" 'archisobasedir=sysresccd archisolabel=RESCUE cow_label="my persist"' \
+    -drive file="$d",format=raw,if=virtio,readonly=on
+  expect boot/read-only-persistence-ram-fallback "$l" 'is read-only \(write-protect' '[Cc]hanges will be kept in RAM only' 'LIVEINIT-ROOT-REACHED' 'PERSIST-NONE'
+}
+
+s_corrupt_image() {
+  local d; d=$(disk corrupt corrupt.img); local l=$OUT/corrupt.log
+  "$BOOT" "$l" "$TMO" 'archisolabel=CORRUPT' $(virtio "$d")
+  expect boot/corrupt-image-clear-message "$l" 'holds no filesystem LiveInit recognises \(corrupt or incomplete copy\?\)' 'emergency shell started'
+}
+
+s_bad_parameters() {
+  local d; d=$(disk badparam rescue.img); local l=$OUT/badparam.log
+  "$BOOT" "$l" "$TMO" 'archisobasedir=sysresccd archisolabel=RESCUE cow_label="my persist" cow_directory=../../etc cow_spacesize=banana' $(virtio "$d")
+  expect boot/path-traversal-and-bad-size-fall-back "$l" "cow_directory: '../../etc' climbs out" 'cow_spacesize: .banana. is not a size' \
+    'persistent_RESCUE/x86_64/upperdir on /dev/vda2 \(persistent\)' 'LIVEINIT-ROOT-REACHED'
 }
 
 s_newer_kernel_xz_modules() {

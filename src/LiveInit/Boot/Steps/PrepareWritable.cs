@@ -85,17 +85,15 @@ public sealed class PrepareWritable(WritableLayer layer) : BootStep
             catch (NativeException e) { ctx.Log.Warn($"{why}: {e.Message}; changes will be kept in RAM only"); return null; }
         }
         var fs = Libc.Statfs(mp);
+        string? problem = null;
         if ((fs.Flags & StatfsBuf.ST_RDONLY) != 0)
-        {
-            ctx.Log.Warn($"{why}: {dev.Device.DevPath} is read-only (write-protect switch, or a filesystem error); changes will be kept in RAM only");
-            return null;
-        }
-        if ((long)fs.BlocksAvailable * fs.BlockSize < MinFreeBytes)
-        {
-            ctx.Log.Warn($"{why}: {dev.Device.DevPath} is full ({(long)fs.BlocksAvailable * fs.BlockSize / 1024} KiB free); free some space there. Changes will be kept in RAM only");
-            return null;
-        }
-        return mp;
+            problem = $"{dev.Device.DevPath} is read-only (write-protect switch, or a filesystem error)";
+        else if ((long)fs.BlocksAvailable * fs.BlockSize < MinFreeBytes)
+            problem = $"{dev.Device.DevPath} is full ({(long)fs.BlocksAvailable * fs.BlockSize / 1024} KiB free); free some space there";
+        if (problem is null) return mp;
+        ctx.Log.Warn($"{why}: {problem}. Changes will be kept in RAM only");
+        if (mp != ctx.Plan.Medium.MountPoint) Libc.TryUmount(mp);
+        return null;
     }
 
     private static bool UseDirs(BootContext ctx, string upper, string work, string why)
@@ -159,7 +157,8 @@ public sealed class PrepareWritable(WritableLayer layer) : BootStep
     private static string? Search(BootContext ctx, LoopFileUpper l)
     {
         var reg = ctx.RequireDevices();
-        reg.Rescan();
+        // a search cannot wait for a name: let devices that are still arriving (USB) settle first
+        reg.Settle(quietMs: 1500, maxMs: Math.Min(ctx.Plan.Medium.WaitSeconds, 10) * 1000);
         if (ctx.Medium is not null && File.Exists(Path.Combine(ctx.Plan.Medium.MountPoint, l.FilePath)))
             return MountWritable(ctx, ctx.Medium, ctx.Plan.Medium.MountPoint, "defaults", "backing store") is { } m ? Path.Combine(m, l.FilePath) : null;
         const string probe = "/run/liveinit/search";
