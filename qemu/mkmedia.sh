@@ -44,6 +44,8 @@ for spec in "spacelabel.img:LIVE DISK" "usb.img:USBLIVE"; do
   img=${spec%%:*}; label=${spec#*:}
   T=$W/tree-$img; mkdir -p "$T/arch/x86_64" "$T/LiveOS"; cp "$W/airootfs.sfs" "$T/arch/x86_64/"
   cp "$W/airootfs.sfs" "$T/LiveOS/squashfs.img"   # the same root, Fedora LiveOS style (flat squashfs)
+  mkdir -p "$T/boot"; : > "$T/boot/${img%.img}-2024-01-01-00-00-00-00.uuid"     # archisosearchuuid target
+  echo "0000000000000000000000000000000000000000000000000000000000000000  airootfs.sfs" > "$T/arch/x86_64/airootfs.sha512"  # a wrong checksum
   rm -f "$OUT/$img"; mkfs.ext4 -q -F -L "$label" -d "$T" "$OUT/$img" 24M 2>&1 | grep -v "^Creating regular file" || true
 done
 # gpt.img: GPT, partition 1 ext4 named "LiveInit Root" (PARTLABEL) with fixed PARTUUID

@@ -170,6 +170,23 @@ s_bad_parameters() {
     'persistent_RESCUE/x86_64/upperdir on /dev/vda2 \(persistent\)' 'LIVEINIT-ROOT-REACHED'
 }
 
+s_archiso_checksum_copytoram() {
+  local d; d=$(disk cksum rescue.img); local l=$OUT/cksum.log
+  "$BOOT" "$l" "$TMO" 'archisobasedir=sysresccd archisolabel=RESCUE checksum=y copytoram=y' $(virtio "$d")
+  expect boot/archiso-copytoram-and-checksum "$l" 'copying /run/archiso/bootmnt/sysresccd/x86_64/airootfs.sfs .* to RAM' \
+    'verifying /run/liveinit/copytoram/airootfs.sfs \(SHA-512\)' 'checksum OK' 'image /run/liveinit/copytoram/airootfs.sfs mounted' 'LIVEINIT-ROOT-REACHED'
+  local b; b=$(disk badsum spacelabel.img); l=$OUT/badsum.log
+  "$BOOT" "$l" "$TMO" 'archisolabel="LIVE DISK" checksum=y' $(virtio "$b")
+  expect boot/archiso-checksum-mismatch-stops "$l" 'does not match .*airootfs.sha512: the image is corrupt' 'emergency shell started'
+  refuse boot/archiso-checksum-mismatch-no-root "$l" 'LIVEINIT-ROOT-REACHED'
+}
+
+s_archiso_search_uuid() {
+  local d u; d=$(disk suuid spacelabel.img); u=$(disk suuid2 usb.img); local l=$OUT/suuid.log
+  "$BOOT" "$l" "$TMO" 'archisosearchuuid=usb-2024-01-01-00-00-00-00' $(virtio "$d") $(virtio "$u")
+  expect boot/archisosearchuuid-finds-the-right-disk "$l" 'boot medium: /dev/vdb: ext4 LABEL="USBLIVE"' 'LIVEINIT-ROOT-REACHED'
+}
+
 s_newer_kernel_xz_modules() {
   if [ -z "${VMLINUZ_NEW:-}" ]; then echo "SKIP boot/kernel-6.12-xz-modules: no second kernel"; return; fi
   local d; d=$(disk k612 rescue.img); local l=$OUT/k612.log
