@@ -7,7 +7,7 @@ namespace LiveInit.Tests;
 public class ProberCorpusTests
 {
     private static readonly HashSet<string> Types =
-        ["ext2", "ext3", "ext4", "jbd", "xfs", "btrfs", "vfat", "exfat", "ntfs", "iso9660", "squashfs", "squashfs3", "erofs", "f2fs", "swap", "crypto_LUKS"];
+        ["udf", "ext2", "ext3", "ext4", "jbd", "xfs", "btrfs", "vfat", "exfat", "ntfs", "iso9660", "squashfs", "squashfs3", "erofs", "f2fs", "swap", "crypto_LUKS"];
 
     /// <summary>Images of listed types that are deliberately not compared, with the reason.</summary>
     private static readonly Dictionary<string, string> NotMatched = new()
@@ -15,6 +15,10 @@ public class ProberCorpusTests
         ["iso-multi-genisoimage-174"] = "second session: blkid probes it with --offset; LiveInit probes sessions at offset 0 only",
         ["iso-multi-genisoimage-348"] = "third session: same as above",
         ["xfs-log"] = "an external XFS log device, not a filesystem (not in the required set)",
+        ["udf-multi-genisoimage-417"] = "second UDF session: probed by blkid with --offset",
+        ["udf-multi-genisoimage-834"] = "third UDF session: same",
+        ["udf-multi-mkudffs-320"] = "second UDF session: same",
+        ["udf-multi-mkudffs-640"] = "third UDF session: same",
     };
 
     public static IEnumerable<object[]> Cases()
@@ -26,7 +30,13 @@ public class ProberCorpusTests
             var name = Path.GetFileName(f)["low-probe-".Length..];
             var exp = Expected(f);
             if (!exp.TryGetValue("TYPE", out var t) || !Types.Contains(Encoding.UTF8.GetString(t)) || NotMatched.ContainsKey(name)) continue;
-            var image = name.StartsWith("iso-multi-genisoimage", StringComparison.Ordinal) ? "iso-multi-0-174-348-genisoimage" : name;
+            var image = name switch
+            {
+                _ when name.StartsWith("iso-multi-genisoimage", StringComparison.Ordinal) => "iso-multi-0-174-348-genisoimage",
+                _ when name.StartsWith("udf-multi-genisoimage", StringComparison.Ordinal) => "udf-multi-0-417-834-genisoimage",
+                _ when name.StartsWith("udf-multi-mkudffs", StringComparison.Ordinal) => "udf-multi-0-320-640-mkudffs",
+                _ => name,
+            };
             if (!File.Exists(Path.Combine(Repo.Corpus, "images-fs", image + ".img.xz"))) continue;
             yield return [name, image];
         }
@@ -91,7 +101,7 @@ public class ProberCorpusTests
     }
 
     [Fact]
-    public void CorpusIsPresent() => Assert.True(Cases().Count() >= 40, $"util-linux corpus not found at {Repo.Corpus}");
+    public void CorpusIsPresent() => Assert.True(Cases().Count() >= 65, $"util-linux corpus not found at {Repo.Corpus}");
 
     [Fact]
     public void GptPartitions()

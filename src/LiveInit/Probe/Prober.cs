@@ -5,7 +5,7 @@ namespace LiveInit.Probe;
 
 /// <summary>
 /// The blkid-equivalent: every filesystem prober in one ordered table (libblkid's precedence: crypto, then
-/// FAT, swap, xfs, ext, iso9660, ntfs, btrfs, squashfs, exfat, f2fs, erofs), plus the partition tables.
+/// FAT, swap, xfs, ext, udf, iso9660, ntfs, btrfs, squashfs, exfat, f2fs, erofs), plus the partition tables.
 /// The first filesystem that recognises the bytes wins; a partition table is reported beside it
 /// (PTTYPE/PTUUID), as blkid -p does for hybrid ISO images.
 /// </summary>
@@ -13,7 +13,7 @@ public static class Prober
 {
     public static IReadOnlyList<IFilesystemProber> Filesystems { get; } =
     [
-        new LuksProber(), new VfatProber(), new SwapProber(), new XfsProber(), new ExtProber(), new Iso9660Prober(),
+        new LuksProber(), new VfatProber(), new SwapProber(), new XfsProber(), new ExtProber(), new UdfProber(), new Iso9660Prober(),
         new NtfsProber(), new BtrfsProber(), new SquashfsProber(), new ExfatProber(), new F2fsProber(), new ErofsProber(),
         new LuksProber(secondary: true),
     ];
