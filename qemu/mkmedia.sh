@@ -8,6 +8,7 @@
 #   antix.img       ext4 "ANTIX": antiX/linuxfs (v1), antiX/linuxfs.new (v2), antiX/rootfs, antiX/homefs
 #   sysrcd5.img, sysrcd-bs.img   SystemRescueCd-5: /sysrcd.dat; a USB disk with /sysrcd.bs
 #   corrupt.img     ext4 "CORRUPT" whose arch/x86_64/airootfs.sfs is random bytes
+#   hybrid.iso      iso9660 "HYBRID", also on MBR partition 1 (same label on disk and partition)
 # Usage: mkmedia.sh OUTDIR
 set -euo pipefail
 OUT=${1:?usage: mkmedia.sh OUTDIR}
@@ -79,5 +80,9 @@ mkfs.ext4 -q -F -L BSTORE -d "$T" "$OUT/sysrcd-bs.img" 24M 2>&1 | grep -v "^Crea
 # corrupt.img: like spacelabel.img but the image is truncated garbage
 T=$W/tree-corrupt; mkdir -p "$T/arch/x86_64"; head -c 300000 /dev/urandom > "$T/arch/x86_64/airootfs.sfs"
 mkfs.ext4 -q -F -L CORRUPT -d "$T" "$OUT/corrupt.img" 8M 2>&1 | grep -v "^Creating regular file" || true
+# hybrid.iso: iso9660 "HYBRID" with an MBR partition at 32 KiB holding a second copy of the superblock
+# (xorriso -partition_offset), so the whole disk and partition 1 carry the same label
+T=$W/tree-hybrid; mkdir -p "$T/arch/x86_64"; cp "$W/airootfs.sfs" "$T/arch/x86_64/"
+xorriso -as mkisofs -quiet -V HYBRID -J -partition_offset 16 -o "$OUT/hybrid.iso" "$T" 2>/dev/null
 rm -rf "$W/root" "$W/srm" "$W"/tree-* "$W"/p?.img "$W"/g1.img "$W/sq-liveos"
 echo "media in $OUT: $(cd "$OUT" && ls *.img | tr '\n' ' ')"

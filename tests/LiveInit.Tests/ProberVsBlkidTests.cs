@@ -29,6 +29,7 @@ public class ProberVsBlkidTests
         ["udf", 16, "mkudffs --label='UDF disque é' --vid='UDF volume' $IMG >/dev/null"],
         ["udf-bs4096", 16, "mkudffs --blocksize=4096 --label='Label4096' $IMG >/dev/null"],
         ["iso9660-joliet", 0, "d=$(mktemp -d) && echo hi > $d/f && xorriso -as mkisofs -quiet -V 'LIVE ISO 2024' -J -o $IMG $d 2>/dev/null"],
+        ["iso-hybrid-partition-offset", 0, "d=$(mktemp -d) && echo hi > $d/f && xorriso -as mkisofs -quiet -V HYBRID -J -partition_offset 16 -o $IMG $d 2>/dev/null"],
         ["dos-table", 16, "printf 'label: dos\\nlabel-id: 0xcafe0123\\n1MiB,4MiB,83\\n5MiB,,c\\n' | sfdisk -q $IMG >/dev/null"],
         ["gpt-table", 16, "printf 'label: gpt\\nlabel-id: 01234567-89AB-CDEF-0123-456789ABCDEF\\nstart=2048, size=8192, type=L, name=\"root part\"\\n' | sfdisk -q $IMG >/dev/null"],
     ];

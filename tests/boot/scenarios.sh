@@ -187,6 +187,16 @@ s_archiso_search_uuid() {
   expect boot/archisosearchuuid-finds-the-right-disk "$l" 'boot medium: /dev/vdb: ext4 LABEL="USBLIVE"' 'LIVEINIT-ROOT-REACHED'
 }
 
+s_hybrid_iso() {
+  local d; d=$(disk hybrid hybrid.iso); local l=$OUT/hybrid.log
+  "$BOOT" "$l" "$TMO" 'archisolabel=HYBRID' $(virtio "$d")
+  expect boot/hybrid-iso-prefers-the-partition "$l" 'LABEL=HYBRID matches /dev/vda1, /dev/vda \(hybrid image\?\)' \
+    'boot medium: /dev/vda1: iso9660 LABEL="HYBRID"' 'LIVEINIT-ROOT-REACHED'
+  l=$OUT/cdrom.log
+  "$BOOT" "$l" "$TMO" 'archisolabel=HYBRID copytoram=auto' -drive file="$d",format=raw,if=ide,media=cdrom
+  expect boot/cdrom-medium "$l" 'boot medium: /dev/sr0: iso9660 LABEL="HYBRID"' 'copytoram=auto: not copying' 'LIVEINIT-ROOT-REACHED'
+}
+
 s_newer_kernel_xz_modules() {
   if [ -z "${VMLINUZ_NEW:-}" ]; then echo "SKIP boot/kernel-6.12-xz-modules: no second kernel"; return; fi
   local d; d=$(disk k612 rescue.img); local l=$OUT/k612.log

@@ -29,7 +29,7 @@ public sealed record ProbedDevice(BlockDevice Device, ProbeResult Probe)
             if (entry is not null)
             {
                 r.Set("PART_ENTRY_SCHEME", pt!.Type);
-                r.Set("PARTUUID", entry.Uuid);
+                if (entry.Uuid is not null) r.Set("PARTUUID", entry.Uuid);
                 if (entry.Name is not null) r.Set("PARTLABEL", entry.Name);
                 r.Set("PART_ENTRY_NUMBER", entry.Number.ToString());
             }

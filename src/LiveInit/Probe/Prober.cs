@@ -23,7 +23,7 @@ public static class Prober
         var result = ProbeFilesystem(src);
         if (partitions && ReadPartitionTable(src) is { } pt)
         {
-            result.Set("PTUUID", pt.Id);
+            if (pt.Id is not null) result.Set("PTUUID", pt.Id);
             result.Set("PTTYPE", pt.Type);
         }
         return result;

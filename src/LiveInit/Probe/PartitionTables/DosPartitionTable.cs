@@ -4,7 +4,8 @@ namespace LiveInit.Probe.PartitionTables;
 
 /// <summary>MBR ("dos") partition table: 0x55AA, boot flags 0x00/0x80 only, not a FAT/exFAT/NTFS boot
 /// sector, not a GPT protective MBR. PTUUID is the disk signature (%08x); PARTUUID is
-/// &lt;signature&gt;-&lt;number as %02x&gt;; logical partitions are numbered from 5 along the EBR chain.</summary>
+/// &lt;signature&gt;-&lt;number as %02x&gt; (neither when the signature is 0, as in blkid); logical partitions
+/// are numbered from 5 along the EBR chain.</summary>
 public static class DosPartitionTable
 {
     private const int MaxLogical = 128;
@@ -25,11 +26,14 @@ public static class DosPartitionTable
             var type = e[4];
             long start = Bytes.Le32(e, 8), size = Bytes.Le32(e, 12);
             if (type == 0 || size == 0) continue;
-            parts.Add(new PartitionEntry(i + 1, start, size, $"0x{type:x}", $"{id:x8}-{i + 1:x2}", null));
+            parts.Add(new PartitionEntry(i + 1, start, size, $"0x{type:x}", Uuid(id, i + 1), null));
             if (type is 0x05 or 0x0F or 0x85) ReadLogical(src, start, id, parts, ref logical);
         }
-        return new PartitionTable("dos", id.ToString("x8"), parts);
+        return new PartitionTable("dos", id == 0 ? null : id.ToString("x8"), parts);
     }
+
+    /// <summary>PARTUUID as blkid makes it; none when the disk signature is zero (e.g. xorriso hybrids).</summary>
+    private static string? Uuid(uint id, int number) => id == 0 ? null : $"{id:x8}-{number:x2}";
 
     private static void ReadLogical(IProbeSource src, long extStart, uint id, List<PartitionEntry> parts, ref int number)
     {
@@ -46,7 +50,7 @@ public static class DosPartitionTable
                 long start = Bytes.Le32(e, 8), size = Bytes.Le32(e, 12);
                 if (type == 0 || size == 0) continue;
                 if (type is 0x05 or 0x0F or 0x85) { if (next == 0) next = start; continue; }
-                parts.Add(new PartitionEntry(number, ebrLba + start, size, $"0x{type:x}", $"{id:x8}-{number:x2}", null));
+                parts.Add(new PartitionEntry(number, ebrLba + start, size, $"0x{type:x}", Uuid(id, number), null));
                 number++;
             }
             if (next == 0) return;
