@@ -40,7 +40,7 @@ public static class InitramfsBuilder
         var modRoot = $"lib/modules/{kernelRelease}";
         foreach (var m in set)
         {
-            var rel = modules.PathByName[m];
+            var rel = modules.Index.PathByName[m];
             var stored = ModuleSet.StoredPath(rel);
             var parts = stored.Split('/');
             for (var i = 1; i < parts.Length; i++) Dir($"{modRoot}/{string.Join('/', parts[..i])}");

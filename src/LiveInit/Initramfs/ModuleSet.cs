@@ -10,29 +10,15 @@ namespace LiveInit.Initramfs;
 /// </summary>
 public sealed class ModuleSet
 {
-    public string Root { get; }
-    public SortedDictionary<string, string> PathByName { get; } = new(StringComparer.Ordinal);
-    public Dictionary<string, List<string>> Deps { get; } = [];
-    public List<(string Pattern, string Module)> Aliases { get; } = [];
-    public Dictionary<string, (List<string> Pre, List<string> Post)> SoftDeps { get; } = [];
-    public HashSet<string> Builtin { get; } = [];
+    public ModuleIndex Index { get; }
+    public string Root => Index.Root;
 
-    private ModuleSet(string root) => Root = root;
+    private ModuleSet(ModuleIndex index) => Index = index;
 
     public static ModuleSet Load(string root)
     {
-        var set = new ModuleSet(root);
-        var builtin = Path.Combine(root, "modules.builtin");
-        if (File.Exists(builtin)) set.Builtin.UnionWith(File.ReadAllLines(builtin).Where(l => l.Length > 0).Select(ModuleName.FromPath));
         if (File.Exists(Path.Combine(root, "modules.dep")) && File.Exists(Path.Combine(root, "modules.alias")))
-        {
-            var ix = ModuleIndex.Load(root);
-            foreach (var (n, p) in ix.PathByName) set.PathByName[n] = p;
-            foreach (var (n, d) in ix.DepsByName) set.Deps[n] = d;
-            set.Aliases.AddRange(ix.Aliases);
-            foreach (var (n, sd) in ix.SoftDeps) set.SoftDeps[n] = sd;
-            return set;
-        }
+            return new ModuleSet(ModuleIndex.Load(root));
         var files = Directory.EnumerateFiles(root, "*.ko*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         if (files.Any(f => !f.EndsWith(".ko", StringComparison.Ordinal)))
         {
@@ -41,21 +27,19 @@ public sealed class ModuleSet
             RunDepmod(root);
             return Load(root);
         }
+        var ix = new ModuleIndex(root);
+        var builtin = Path.Combine(root, "modules.builtin");
+        if (File.Exists(builtin)) ix.ParseBuiltin(File.ReadAllText(builtin));
         foreach (var file in files)
         {
             var rel = Path.GetRelativePath(root, file);
             var info = ModuleInfo.Read(file) ?? throw new IOException($"{rel} is not an ELF64 kernel module");
-            set.PathByName[info.Name] = rel;
-            set.Deps[info.Name] = info.Depends.ToList();
-            foreach (var a in info.Aliases) set.Aliases.Add((a, info.Name));
-            if (info.SoftDep is not null)
-            {
-                var ix = new ModuleIndex(root);
-                ix.ParseSoftdep($"softdep {info.Name} {info.SoftDep}");
-                foreach (var (n, sd) in ix.SoftDeps) set.SoftDeps[n] = sd;
-            }
+            ix.PathByName[info.Name] = rel;
+            ix.DepsByName[info.Name] = info.Depends.ToList();
+            foreach (var a in info.Aliases) ix.Aliases.Add((a, info.Name));
+            if (info.SoftDep is not null) ix.ParseSoftdep($"softdep {info.Name} {info.SoftDep}");
         }
-        return set;
+        return new ModuleSet(ix);
     }
 
     private static void RunDepmod(string root)
@@ -115,14 +99,6 @@ public sealed class ModuleSet
         }
     }
 
-    /// <summary>Module names for a name or alias (e.g. crypto-crc32c).</summary>
-    public List<string> Resolve(string nameOrAlias)
-    {
-        var n = ModuleName.Normalize(nameOrAlias);
-        if (PathByName.ContainsKey(n)) return [n];
-        return Aliases.Where(a => Glob.Match(a.Pattern, nameOrAlias)).Select(a => a.Module).Distinct().ToList();
-    }
-
     /// <summary>The requested modules plus dependencies and softdeps. Names neither present nor built in are
     /// returned in <paramref name="missing"/>.</summary>
     public SortedSet<string> Closure(IEnumerable<string> wanted, out List<string> missing)
@@ -133,17 +109,17 @@ public sealed class ModuleSet
         while (queue.Count > 0)
         {
             var w = queue.Dequeue();
-            var mods = Resolve(w);
+            var mods = Index.Resolve(w).Where(Index.PathByName.ContainsKey).ToList();   // built-in ones need no file
             if (mods.Count == 0)
             {
-                if (!Builtin.Contains(ModuleName.Normalize(w)) && !missing.Contains(w)) missing.Add(w);
+                if (!Index.Builtin.Contains(ModuleName.Normalize(w)) && !missing.Contains(w)) missing.Add(w);
                 continue;
             }
             foreach (var m in mods)
             {
                 if (!set.Add(m)) continue;
-                foreach (var d in Deps.GetValueOrDefault(m) ?? []) queue.Enqueue(d);
-                if (SoftDeps.TryGetValue(m, out var sd)) foreach (var s in sd.Pre.Concat(sd.Post)) queue.Enqueue(s);
+                foreach (var d in Index.DepsByName.GetValueOrDefault(m) ?? []) queue.Enqueue(d);
+                if (Index.SoftDeps.TryGetValue(m, out var sd)) foreach (var s in sd.Pre.Concat(sd.Post)) queue.Enqueue(s);
             }
         }
         missing.RemoveAll(m => m.StartsWith("crypto-", StringComparison.Ordinal) || m.StartsWith("crypto_", StringComparison.Ordinal));
@@ -155,16 +131,16 @@ public sealed class ModuleSet
     {
         var dep = new System.Text.StringBuilder();
         foreach (var m in set)
-            dep.Append(StoredPath(PathByName[m])).Append(':')
-               .Append(string.Concat((Deps.GetValueOrDefault(m) ?? []).Where(set.Contains).Select(d => " " + StoredPath(PathByName[d])))).Append('\n');
+            dep.Append(StoredPath(Index.PathByName[m])).Append(':')
+               .Append(string.Concat((Index.DepsByName.GetValueOrDefault(m) ?? []).Where(set.Contains).Select(d => " " + StoredPath(Index.PathByName[d])))).Append('\n');
         var alias = new System.Text.StringBuilder();
-        foreach (var (p, m) in Aliases.Where(a => set.Contains(a.Module)).OrderBy(a => a.Module, StringComparer.Ordinal).ThenBy(a => a.Pattern, StringComparer.Ordinal))
+        foreach (var (p, m) in Index.Aliases.Where(a => set.Contains(a.Module)).OrderBy(a => a.Module, StringComparer.Ordinal).ThenBy(a => a.Pattern, StringComparer.Ordinal))
             alias.Append($"alias {p} {m}\n");
         var soft = new System.Text.StringBuilder();
-        foreach (var (m, sd) in SoftDeps.Where(kv => set.Contains(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (m, sd) in Index.SoftDeps.Where(kv => set.Contains(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
             soft.Append($"softdep {m}").Append(sd.Pre.Count > 0 ? " pre: " + string.Join(' ', sd.Pre) : "")
                 .Append(sd.Post.Count > 0 ? " post: " + string.Join(' ', sd.Post) : "").Append('\n');
-        var builtin = string.Concat(Builtin.Order(StringComparer.Ordinal).Select(b => $"kernel/{b}.ko\n"));
+        var builtin = string.Concat(Index.Builtin.Order(StringComparer.Ordinal).Select(b => $"kernel/{b}.ko\n"));
         return [("modules.dep", dep.ToString()), ("modules.alias", alias.ToString()), ("modules.softdep", soft.ToString()), ("modules.builtin", builtin)];
     }
 }
