@@ -13,30 +13,25 @@ for i in $(seq 1 "$N"); do
   d=$(mktemp -d); echo "$i" > "$d/f"; mksquashfs "$d" "$W/sq-$i.img" -quiet -noappend >/dev/null; rm -rf "$d"
 done
 imgs=("$W"/*.img)
-set_args=(); for r in $(seq 1 "$REPEAT"); do set_args+=("${imgs[@]}"); done
 ms() { local s; s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; echo $(( ($(date +%s%N) - s) / 1000 )); }
 best() { local b=999999999 t; for r in $(seq 1 "$RUNS"); do t=$(ms "$@"); [ "$t" -lt "$b" ] && b=$t; done; echo "$b"; }
 loops=()
 cleanup() { for d in "${loops[@]}"; do losetup -d "$d" 2>/dev/null || true; done; }
 trap cleanup EXIT
 for f in "${imgs[@]}"; do d=$(losetup -f --show -r "$f" 2>/dev/null) || break; loops+=("$d"); done
-if [ "${#loops[@]}" -eq "${#imgs[@]}" ]; then
-  dev_args=(); for r in $(seq 1 "$REPEAT"); do dev_args+=("${loops[@]}"); done
-  li=$(best "$ROOT/artifacts/liveinit" probe "${dev_args[@]}")
-  bl=$(best blkid -p "${dev_args[@]}")
-  echo "loop devices, one process, ${#dev_args[@]} probes (${#loops[@]} devices x $REPEAT), best of $RUNS:"
+compare() {  # title, then the paths (each repeated REPEAT times) probed by both tools in one process
+  local title=$1; shift
+  local args=(); for r in $(seq 1 "$REPEAT"); do args+=("$@"); done
+  local li bl
+  li=$(best "$ROOT/artifacts/liveinit" probe "${args[@]}"); bl=$(best blkid -p "${args[@]}")
+  echo "$title, one process, ${#args[@]} probes ($# x $REPEAT), best of $RUNS:"
   echo "  liveinit probe: $((li / 1000)) ms"
   echo "  blkid -p:       $((bl / 1000)) ms"
   awk -v a="$li" -v b="$bl" 'BEGIN { printf "  ratio blkid/liveinit: %.2fx (goal: >= 3x)\n", b / a }'
-else
-  echo "loop devices: not available here (losetup failed); image files only"
-fi
-li=$(best "$ROOT/artifacts/liveinit" probe "${set_args[@]}")
-bl=$(best blkid -p "${set_args[@]}")
-echo "image files, one process, ${#set_args[@]} probes (${#imgs[@]} images x $REPEAT), best of $RUNS:"
-echo "  liveinit probe: $((li / 1000)) ms"
-echo "  blkid -p:       $((bl / 1000)) ms"
-awk -v a="$li" -v b="$bl" 'BEGIN { printf "  ratio blkid/liveinit: %.2fx\n", b / a }'
+}
+if [ "${#loops[@]}" -eq "${#imgs[@]}" ]; then compare "loop devices" "${loops[@]}"
+else echo "loop devices: not available here (losetup failed); image files only"; fi
+compare "image files" "${imgs[@]}"
 per() { local s; s=$(date +%s%N); for f in "${imgs[@]}"; do "$@" "$f" >/dev/null 2>&1 || true; done; echo $(( ($(date +%s%N) - s) / 1000 )); }
 pl=$(per "$ROOT/artifacts/liveinit" probe); pb=$(per blkid -p)
 echo "one process per image (${#imgs[@]} processes): liveinit $((pl / 1000)) ms, blkid $((pb / 1000)) ms"

@@ -48,11 +48,17 @@ public sealed class DeviceRegistry(UeventListener? uevents, ModuleLoader? module
             if (!announced) { announce($"waiting up to {seconds} s for {what}"); announced = true; }
             var slice = (int)Math.Min(remaining, 250);
             if (uevents is null) { Thread.Sleep(slice); continue; }
-            foreach (var e in uevents.Wait(slice))
-            {
-                if (e.Action == "add" && e.Modalias is { } alias && modules is not null) modules.Load(alias, quietIfUnknown: true);
-                if (e.Subsystem == "block" && e.DevName is { } name && e.Action is "change" or "remove") Forget(name);
-            }
+            Handle(uevents.Wait(slice));
+        }
+    }
+
+    /// <summary>Drivers for devices that just appeared; re-probe devices whose media changed.</summary>
+    private void Handle(List<Uevent> events)
+    {
+        foreach (var e in events)
+        {
+            if (e.Action == "add" && e.Modalias is { } alias && modules is not null) modules.Load(alias, quietIfUnknown: true);
+            if (e.Subsystem == "block" && e.DevName is { } name && e.Action is "change" or "remove") Forget(name);
         }
     }
 
@@ -70,11 +76,7 @@ public sealed class DeviceRegistry(UeventListener? uevents, ModuleLoader? module
             var events = uevents.Wait(100);
             if (events.Count == 0) continue;
             quietSince = Environment.TickCount64;
-            foreach (var e in events)
-            {
-                if (e.Action == "add" && e.Modalias is { } alias && modules is not null) modules.Load(alias, quietIfUnknown: true);
-                if (e.Subsystem == "block" && e.DevName is { } name && e.Action is "change" or "remove") Forget(name);
-            }
+            Handle(events);
             fresh.AddRange(Rescan());
         }
         fresh.AddRange(Rescan());
