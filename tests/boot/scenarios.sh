@@ -79,8 +79,16 @@ s_fat_cow_fallback() {
 
 s_dracut_flat() {
   local d; d=$(disk dracut spacelabel.img); local l=$OUT/dracut.log
-  "$BOOT" "$l" "$TMO" 'root=live:LABEL="LIVE DISK" rd.live.image rd.live.overlay.overlayfs' $(virtio "$d")
+  "$BOOT" "$l" "$TMO" 'root=live:LABEL="LIVE DISK" rd.live.image rd.live.overlay.overlayfs quiet' $(virtio "$d")
   expect boot/dracut-liveos-flat-squashfs "$l" 'dracut boot' 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' 'MOUNT-VISIBLE /run/initramfs/live'
+  refuse boot/quiet-hides-step-lines "$l" 'liveinit: \[[0-9]+/[0-9]+\]' 'liveinit: boot medium:'
+}
+
+s_emergency_poweroff() {
+  local d; d=$(disk poweroff spacelabel.img); local l=$OUT/poweroff.log
+  "$BOOT" "$l" "$TMO" 'archisolabel=NOPE rootdelay=2 rd.emergency=poweroff' $(virtio "$d")
+  expect boot/emergency-poweroff "$l" 'did not appear within 2 s' 'Powering off \(rd.emergency=poweroff\)' 'reboot: Power down'
+  refuse boot/emergency-poweroff-no-shell "$l" 'emergency shell started'
 }
 
 s_partuuid() {

@@ -4,8 +4,9 @@ using LiveInit.Native;
 namespace LiveInit.Boot;
 
 /// <summary>Every step logs here: to /dev/kmsg as <c>&lt;N&gt;liveinit: …</c> (kept under the kmsg line
-/// limit) and as a readable line on the console. <c>quiet</c> silences informational console lines,
-/// <c>liveinit.debug</c> adds debug lines.</summary>
+/// limit) and as a readable line on the console. The console shows a line when its level is below the
+/// threshold: <c>loglevel=N</c> sets it as for the kernel; else <c>quiet</c> keeps notices, warnings and
+/// errors (6), the default adds informational lines (7) and <c>liveinit.debug</c> debug lines (8).</summary>
 public sealed class BootLog : IDisposable
 {
     private const int KmsgLineMax = 900;
@@ -14,6 +15,9 @@ public sealed class BootLog : IDisposable
     private int _kernelConsoleLevel = -1;
     public bool Quiet { get; set; }
     public bool Debug { get; set; }
+    public int? LogLevel { get; set; }
+
+    private int ConsoleThreshold => Debug ? 8 : LogLevel ?? (Quiet ? 6 : 7);
 
     /// <summary>Opens /dev/kmsg and /dev/console when they exist; before that (and outside an initramfs)
     /// lines go to standard error.</summary>
@@ -31,13 +35,13 @@ public sealed class BootLog : IDisposable
         catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException) { _kernelConsoleLevel = -1; }
     }
 
-    public void Info(string msg) => Write(6, msg, console: !Quiet);
-    public void Notice(string msg) => Write(5, msg, console: true);
-    public void Warn(string msg) => Write(4, "warning: " + msg, console: true);
-    public void Error(string msg) => Write(3, "error: " + msg, console: true);
-    public void Trace(string msg) { if (Debug) Write(7, msg, console: true); }
+    public void Info(string msg) => Write(6, msg);
+    public void Notice(string msg) => Write(5, msg);
+    public void Warn(string msg) => Write(4, "warning: " + msg);
+    public void Error(string msg) => Write(3, "error: " + msg);
+    public void Trace(string msg) { if (Debug) Write(7, msg); }
     /// <summary>Detail for the kernel log only (console too with liveinit.debug).</summary>
-    public void Detail(string msg) => Write(7, msg, console: Debug);
+    public void Detail(string msg) => Write(7, msg);
 
     /// <summary>Text for the console only (reports, plans), line by line.</summary>
     public void Console(string text)
@@ -47,8 +51,9 @@ public sealed class BootLog : IDisposable
         else System.Console.Error.Write(text);
     }
 
-    private void Write(int level, string msg, bool console)
+    private void Write(int level, string msg)
     {
+        var console = level < ConsoleThreshold;
         foreach (var line in msg.Split('\n'))
         {
             if (_kmsg is not null)

@@ -24,6 +24,7 @@ public static class InitMain
         var plan = DialectSelector.Plan(cmdline);
         log.Quiet = plan.Log.Quiet;
         log.Debug = plan.Log.Debug;
+        log.LogLevel = plan.Log.LogLevel;
         log.Notice($"LiveInit {Cli.Program.Version}: {plan.Dialect} boot");
         foreach (var d in plan.Diagnostics)
             if (d.Severity == Plan.Severity.Error) log.Error($"{d.Parameter}: {d.Message}"); else log.Warn($"{d.Parameter}: {d.Message}");
