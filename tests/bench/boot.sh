@@ -7,7 +7,7 @@
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BENCH=${BENCH_PEERS:-$ROOT/../shared/bench-peers}
-PEERS=${PEERS:-/tmp/peers}; export PEERS
+PEERS=${PEERS:-/tmp/peers}; export PEERS; mkdir -p "$PEERS"
 N=${N:-3} TMO=${TMO:-240} MEM=${MEM:-512}
 W=$ROOT/artifacts/bench-boot; mkdir -p "$W/logs"
 KVER=$(sed -n 's/^KVER=\([^ ]*\).*/\1/p' "$BENCH/common.sh")
