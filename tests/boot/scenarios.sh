@@ -205,6 +205,30 @@ s_hybrid_iso() {
   expect boot/cdrom-medium "$l" 'boot medium: /dev/sr0: iso9660 LABEL="HYBRID"' 'copytoram=auto: not copying' 'LIVEINIT-ROOT-REACHED'
 }
 
+s_embedded_hook_mode() {
+  # a shell /init in the manner of initramfs-tools: LiveInit assembles the root at /root and returns,
+  # the shell moves the API filesystems and switches itself. Appended as a second cpio archive.
+  local h=$OUT/hookpart x=$OUT/hookx; rm -rf "$h" "$x"; mkdir -p "$h/root" "$x"
+  zcat "$INITRD" | (cd "$x" && cpio -i --quiet init) && mv "$x/init" "$h/liveinit-agent"
+  cat >"$h/init" <<'SH'
+#!/bin/sh
+/bin/busybox mount -t proc proc /proc; /bin/busybox mount -t sysfs sys /sys
+/bin/busybox mount -t devtmpfs dev /dev; /bin/busybox mount -t tmpfs -o mode=0755 run /run
+echo "HOOK-INIT: host initramfs runs liveinit as its root-mounting step"
+/liveinit-agent boot --sysroot /root --no-switch-root || { echo "HOOK-INIT: liveinit failed"; exec /bin/sh; }
+for d in dev proc sys run; do /bin/busybox mount --move /$d /root/$d; done
+echo "HOOK-INIT: switching"
+exec /bin/busybox switch_root /root /sbin/init
+SH
+  chmod 755 "$h/init"
+  (cd "$h" && printf 'init\nliveinit-agent\nroot\n' | cpio -o -H newc --quiet | gzip -1) >"$OUT/hookpart.cpio.gz"
+  cat "$INITRD" "$OUT/hookpart.cpio.gz" >"$OUT/initrd-hook.img"
+  local d; d=$(disk hook rescue.img); local l=$OUT/hook.log
+  INITRD=$OUT/initrd-hook.img "$BOOT" "$l" "$TMO" 'archisobasedir=sysresccd archisolabel=RESCUE loadsrm' $(virtio "$d")
+  expect boot/embedded-hook-mode "$l" 'HOOK-INIT: host initramfs runs liveinit' 'root assembled at /root; the embedding initramfs switches to it' \
+    'HOOK-INIT: switching' 'LIVEINIT-ROOT-REACHED' 'SRM-PRESENT' 'MOUNT-VISIBLE /run/archiso/bootmnt'
+}
+
 s_newer_kernel_xz_modules() {
   if [ -z "${VMLINUZ_NEW:-}" ]; then echo "SKIP boot/kernel-6.12-xz-modules: no second kernel"; return; fi
   local d; d=$(disk k612 rescue.img); local l=$OUT/k612.log

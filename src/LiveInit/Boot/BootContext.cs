@@ -6,9 +6,11 @@ namespace LiveInit.Boot;
 
 /// <summary>What the steps share while the boot runs: the plan, the log, the devices and modules, and the
 /// pieces of the root as they are assembled.</summary>
-public sealed class BootContext(BootPlan plan, BootLog log) : IDisposable
+public sealed class BootContext(BootPlan plan, BootLog log, BootOptions? options = null) : IDisposable
 {
-    public const string NewRoot = "/sysroot";
+    public BootOptions Options { get; } = options ?? BootOptions.Default;
+    /// <summary>Where the new root is assembled (/sysroot, or what an embedding initramfs asks for).</summary>
+    public string NewRoot => Options.NewRoot;
 
     public BootPlan Plan { get; } = plan;
     public BootLog Log { get; } = log;

@@ -21,9 +21,11 @@ public sealed class BootLog : IDisposable
 
     /// <summary>Opens /dev/kmsg and /dev/console when they exist; before that (and outside an initramfs)
     /// lines go to standard error.</summary>
-    public void Open()
+    /// <summary>Opens the outputs. <paramref name="unlimitKmsg"/> (the boot command: as /init or as a hook in
+    /// another initramfs) turns off the kernel's rate limit on /dev/kmsg writers, which would drop our lines.</summary>
+    public void Open(bool unlimitKmsg = false)
     {
-        if (_kmsg is null && Libc.Getpid() == 1)
+        if (_kmsg is null && unlimitKmsg)
         {
             // our lines must not be rate-limited away (the default lets 10 through per 5 s)
             try { File.WriteAllText("/proc/sys/kernel/printk_devkmsg", "on\n"); }

@@ -6,8 +6,9 @@ namespace LiveInit.Boot;
 /// <summary>The ordered steps for a plan: the single list both <c>explain</c> and the executor use.</summary>
 public static class BootSequence
 {
-    public static IReadOnlyList<BootStep> For(BootPlan plan)
+    public static IReadOnlyList<BootStep> For(BootPlan plan, BootOptions? options = null)
     {
+        options ??= BootOptions.Default;
         var steps = new List<BootStep> { new MountKernelFilesystems(), new LoadDrivers(plan) };
         if (plan.Medium.Device is null && plan.Medium.SearchFile is null) return steps;
         var mp = plan.Medium.MountPoint;
@@ -18,9 +19,9 @@ public static class BootSequence
         steps.Add(new MountImage(plan.Image, mp));
         if (plan.Srm.Enabled) steps.Add(new MountSrms(plan.Srm, mp));
         steps.Add(new PrepareWritable(plan.Writable));
-        steps.Add(new AssembleRoot(plan.Writable));
+        steps.Add(new AssembleRoot(plan.Writable, options.NewRoot));
         if (plan.Home is not null) steps.Add(new MountHome(plan.Home, mp));
-        steps.Add(new SwitchRoot(plan.Init));
+        if (options.SwitchRoot) steps.Add(new SwitchRoot(plan.Init, options.NewRoot));
         return steps;
     }
 }

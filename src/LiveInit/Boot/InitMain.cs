@@ -16,8 +16,19 @@ public static class InitMain
         var log = new BootLog();
         try { MountKernelFilesystems.MountAll(); }
         catch (NativeException e) { Console.Error.WriteLine($"liveinit: {e.Message}"); }
-        log.Open();
-        var cmdlineText = args.Length >= 2 && args[0] == "--cmdline" ? args[1] : null;
+        log.Open(unlimitKmsg: true);
+        string? cmdlineText = null;
+        var options = BootOptions.Default;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--cmdline" when i + 1 < args.Length: cmdlineText = args[++i]; break;
+                case "--sysroot" when i + 1 < args.Length: options = options with { NewRoot = args[++i] }; break;
+                case "--no-switch-root": options = options with { SwitchRoot = false }; break;
+                default: log.Warn($"boot: unknown argument '{args[i]}' ignored"); break;
+            }
+        }
         KernelCommandLine cmdline;
         try { cmdline = cmdlineText is not null ? KernelCommandLine.Parse(cmdlineText) : KernelCommandLine.FromProc(); }
         catch (IOException) { cmdline = KernelCommandLine.Parse(""); }
@@ -29,9 +40,9 @@ public static class InitMain
         foreach (var d in plan.Diagnostics)
             if (d.Severity == Plan.Severity.Error) log.Error($"{d.Parameter}: {d.Message}"); else log.Warn($"{d.Parameter}: {d.Message}");
 
-        using var ctx = new BootContext(plan, log);
+        using var ctx = new BootContext(plan, log, options);
         ctx.Uevents = UeventListener.TryOpen(log.Warn);   // before the first sysfs scan
-        var steps = BootSequence.For(plan);
+        var steps = BootSequence.For(plan, options);
         var descriptions = steps.Select(s => s.Describe()).ToList();
         var total = Stopwatch.StartNew();
         for (var i = 0; i < steps.Count; i++)
@@ -51,9 +62,10 @@ public static class InitMain
             }
             log.Trace($"step {i + 1} took {sw.ElapsedMilliseconds} ms (total {total.ElapsedMilliseconds} ms)");
         }
-        if (steps.Count == 0 || steps[^1] is not SwitchRoot)
+        if (!steps.Any(s => s is AssembleRoot))
             return Emergency.Handle(ctx, descriptions, "the command line does not describe a live medium: "
                 + string.Join("; ", plan.Diagnostics.Where(d => d.Severity == Plan.Severity.Error).Select(d => d.Message)));
+        log.Notice($"root assembled at {options.NewRoot}; the embedding initramfs switches to it");
         return 0;
     }
 }

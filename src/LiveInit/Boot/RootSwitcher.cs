@@ -18,7 +18,7 @@ public static class RootSwitcher
 
     public static void Switch(BootContext ctx, InitPlan plan)
     {
-        var root = BootContext.NewRoot;
+        var root = ctx.NewRoot;
         var candidates = plan.Path is not null ? new[] { plan.Path }.Concat(DefaultInits).ToArray() : DefaultInits;
         var init = candidates.FirstOrDefault(c => ResolveInRoot(root, c) is { } p && Libc.TryStat(p, out var st) && st.IsRegular);
         if (init is null)

@@ -8,9 +8,10 @@ public static class Program
 
     public static int Main(string[] args)
     {
-        // As /init in an initramfs the kernel starts us as PID 1: boot, never return.
-        if (Native.Libc.Getpid() == 1 || (args.Length > 0 && args[0] == "boot"))
-            return InitMain.Run(args.Length > 0 && args[0] == "boot" ? args[1..] : args);
+        // As /init in an initramfs the kernel starts us as PID 1: boot, never return. The kernel hands init
+        // every command-line word it does not know (e.g. "loadsrm"): those are not options of ours.
+        if (args.Length > 0 && args[0] == "boot") return InitMain.Run(args[1..]);
+        if (Native.Libc.Getpid() == 1) return InitMain.Run([]);
         if (args.Length == 0) { Console.Error.Write(Usage); return 2; }
         try
         {
@@ -51,8 +52,9 @@ public static class Program
           liveinit mkinitramfs --modules-root DIR [--kernel-release KVER] --output FILE
                                [--busybox PATH] [--module NAME...]
               write a reproducible gzip newc initramfs with liveinit as /init
-          liveinit boot [--cmdline STRING]
-              run the boot sequence (what /init does as PID 1)
+          liveinit boot [--cmdline STRING] [--sysroot DIR] [--no-switch-root]
+              run the boot sequence (what /init does as PID 1); embedded in another initramfs,
+              assemble the root at DIR and return instead of switching to it
           liveinit --help | --version
 
         """;

@@ -5,9 +5,9 @@ namespace LiveInit.Boot.Steps;
 
 /// <summary>Mounts the new root at /sysroot: overlayfs of the lower layers (SRMs above the image) and the
 /// writable layer. If a persistent upper is refused by overlayfs, the root is assembled in RAM instead.</summary>
-public sealed class AssembleRoot(WritableLayer layer) : BootStep
+public sealed class AssembleRoot(WritableLayer layer, string newRoot) : BootStep
 {
-    public override string Describe() => $"mount overlayfs at {BootContext.NewRoot}: lowerdir = SRMs (if any) above the image, upperdir/workdir from the writable layer"
+    public override string Describe() => $"mount overlayfs at {newRoot}: lowerdir = SRMs (if any) above the image, upperdir/workdir from the writable layer"
         + (layer is LiveOsOverlay { ForceOverlayfs: false } ? $"; when the image holds an ext image: /dev/mapper/{SnapshotName} (dm-snapshot) instead" : "");
 
     public override void Run(BootContext ctx)
@@ -22,7 +22,7 @@ public sealed class AssembleRoot(WritableLayer layer) : BootStep
             ctx.Log.Info($"{ctx.InnerRootfs} mounted read-only at {baseMount}; overlayfs keeps the changes");
         }
         if (ctx.LowerDirs.Count == 0) throw new BootFailure("nothing to build the root from (no image was mounted)");
-        Libc.MkdirAll(BootContext.NewRoot);
+        Libc.MkdirAll(ctx.NewRoot);
         var err = TryOverlay(ctx);
         if (err != 0 && !(ctx.UpperDir ?? "").StartsWith(PrepareWritable.RamCow, StringComparison.Ordinal)
                      && !(ctx.UpperDir ?? "").StartsWith(PrepareWritable.ArchisoCow, StringComparison.Ordinal))
@@ -62,8 +62,8 @@ public sealed class AssembleRoot(WritableLayer layer) : BootStep
                 }
                 string? type;
                 using (var src = new Probe.FileProbeSource(node)) type = Probe.Prober.ProbeFilesystem(src).Get("TYPE");
-                Libc.MkdirAll(BootContext.NewRoot);
-                Mounts.MountDevice(ctx, node, type ?? "ext4", BootContext.NewRoot, readOnly: false);
+                Libc.MkdirAll(ctx.NewRoot);
+                Mounts.MountDevice(ctx, node, type ?? "ext4", ctx.NewRoot, readOnly: false);
                 ctx.RootDevice = node;
                 ctx.Log.Info($"root assembled: {node} = snapshot of {ctx.InnerRootfs} with {(ctx.CowPersistent ? "persistent" : "RAM")} COW {ctx.CowFile} ({status})");
                 return true;
@@ -87,6 +87,6 @@ public sealed class AssembleRoot(WritableLayer layer) : BootStep
     }
 
     private static int TryOverlay(BootContext ctx) =>
-        Libc.TryMount("overlay", BootContext.NewRoot, "overlay", 0,
+        Libc.TryMount("overlay", ctx.NewRoot, "overlay", 0,
             $"lowerdir={string.Join(':', ctx.LowerDirs)},upperdir={ctx.UpperDir},workdir={ctx.WorkDir}");
 }

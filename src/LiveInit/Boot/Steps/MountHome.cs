@@ -20,7 +20,7 @@ public sealed class MountHome(HomePlan home, string mediumMount) : BootStep
         if (err != 0) { ctx.Log.Warn($"cannot use {file}: the medium is read-only ({Errno.Describe(err)})"); return; }
         try
         {
-            Mounts.MountImage(ctx, file, Path.Combine(BootContext.NewRoot, "home"), readOnly: false);
+            Mounts.MountImage(ctx, file, Path.Combine(ctx.NewRoot, "home"), readOnly: false);
             ctx.Log.Info($"/home is {file} (persistent)");
         }
         catch (Exception e) when (e is IOException or BootFailure)
