@@ -47,6 +47,32 @@ public sealed class BootContext(BootPlan plan, BootLog log, BootOptions? options
         ExtraMountRoots.Add(top);
     }
 
+    private Thread? _drivers;
+    private readonly CancellationTokenSource _stopDrivers = new();
+
+    /// <summary>Runs coldplug on a background thread: the medium search starts at once and takes its device
+    /// as soon as that device's driver is in, while slower hardware (ATA, optical drives) is still probing.</summary>
+    public void StartDrivers(Action<CancellationToken> coldplug)
+    {
+        _drivers = new Thread(() =>
+        {
+            try { coldplug(_stopDrivers.Token); }
+            catch (Exception e) { Log.Warn($"loading drivers for the present hardware stopped: {e.Message}"); }
+        }) { IsBackground = true, Name = "coldplug" };
+        _drivers.Start();
+    }
+
+    /// <summary>Waits for the coldplug thread (before an error report lists devices).</summary>
+    public void WaitForDrivers(int timeoutMs = Timeout.Infinite) => _drivers?.Join(timeoutMs);
+
+    /// <summary>The root is assembled: no new driver loads (the live system's udev loads the rest), then wait
+    /// for the one in flight, so that no module file is read while the initramfs goes away.</summary>
+    public void FinishDrivers()
+    {
+        _stopDrivers.Cancel();
+        _drivers?.Join();
+    }
+
     public DeviceRegistry RequireDevices() =>
         Devices ??= new DeviceRegistry(Uevents, Modules, Log.Trace);
 
@@ -71,5 +97,9 @@ public sealed class BootContext(BootPlan plan, BootLog log, BootOptions? options
         return false;
     }
 
-    public void Dispose() => Uevents?.Dispose();
+    public void Dispose()
+    {
+        Uevents?.Dispose();
+        _stopDrivers.Dispose();
+    }
 }

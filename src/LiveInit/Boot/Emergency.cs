@@ -14,6 +14,7 @@ public static class Emergency
         var log = ctx.Log;
         log.Open();
         log.Error(message.Split('\n')[0]);
+        ctx.WaitForDrivers(10_000);
         var devices = ctx.RequireDevices();
         try { devices.Rescan(); } catch (IOException) { }
         log.Console($"\n*** LiveInit could not boot the live system ***\n{message.TrimEnd()}\n\n"

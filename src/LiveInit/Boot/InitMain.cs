@@ -65,6 +65,7 @@ public static class InitMain
         if (!steps.Any(s => s is AssembleRoot))
             return Emergency.Handle(ctx, descriptions, "the command line does not describe a live medium: "
                 + string.Join("; ", plan.Diagnostics.Where(d => d.Severity == Plan.Severity.Error).Select(d => d.Message)));
+        ctx.FinishDrivers();
         log.Notice($"root assembled at {options.NewRoot}; the embedding initramfs switches to it");
         return 0;
     }

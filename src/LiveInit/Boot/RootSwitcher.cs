@@ -27,6 +27,7 @@ public static class RootSwitcher
         if (Libc.Getpid() != 1)
             throw new BootFailure($"not PID 1: the root is ready at {root}, but switch_root is only done by /init");
 
+        ctx.FinishDrivers();   // no module may still be read from the initramfs when it is deleted
         Libc.Sync();
         Libc.TryMount(null, "/", null, Libc.MS_REC | Libc.MS_PRIVATE, null);
         foreach (var m in ApiMounts.Concat(ctx.ExtraMountRoots))

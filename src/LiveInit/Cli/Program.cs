@@ -11,7 +11,11 @@ public static class Program
         // As /init in an initramfs the kernel starts us as PID 1: boot, never return. The kernel hands init
         // every command-line word it does not know (e.g. "loadsrm"): those are not options of ours.
         if (args.Length > 0 && args[0] == "boot") return InitMain.Run(args[1..]);
-        if (Native.Libc.Getpid() == 1) return InitMain.Run([]);
+        if (Native.Libc.Getpid() == 1)
+        {
+            RuntimeSeeds.InitialiseBeforeDev();
+            return InitMain.Run([]);
+        }
         if (args.Length == 0) { Console.Error.Write(Usage); return 2; }
         try
         {

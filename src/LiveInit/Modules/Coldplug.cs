@@ -4,7 +4,7 @@ namespace LiveInit.Modules;
 /// matched against modules.alias, repeated while new devices keep appearing behind new drivers.</summary>
 public static class Coldplug
 {
-    public static int Run(ModuleLoader loader, Action<string> trace, string sys = "/sys")
+    public static int Run(ModuleLoader loader, Action<string> trace, string sys = "/sys", CancellationToken stop = default)
     {
         var seen = new HashSet<string>();
         var before = loader.LoadedCount;
@@ -14,6 +14,7 @@ public static class Coldplug
             if (fresh.Count == 0) break;
             foreach (var alias in fresh)
             {
+                if (stop.IsCancellationRequested) return loader.LoadedCount - before;
                 if (loader.Index.Resolve(alias).Count == 0) continue;
                 trace($"modalias {alias}");
                 loader.Load(alias, quietIfUnknown: true);

@@ -75,6 +75,12 @@ public sealed class ModuleIndex
             if (raw.Trim().Length > 0) Builtin.Add(ModuleName.FromPath(raw.Trim()));
     }
 
+    private static int LiteralPrefix(string pattern)
+    {
+        var i = pattern.IndexOfAny(['*', '?', '[']);
+        return i < 0 ? pattern.Length : i;
+    }
+
     /// <summary>Module names for a name or an alias (a modalias string or a name like "crypto-crc32c").</summary>
     public List<string> Resolve(string nameOrAlias)
     {
@@ -82,7 +88,12 @@ public sealed class ModuleIndex
         if (PathByName.ContainsKey(n) || Builtin.Contains(n)) return [n];
         var list = new List<string>();
         foreach (var (pattern, module) in Aliases)
+        {
+            // cheap reject on the literal part before the first wildcard ("pci:v00001AF4d", "usb:v")
+            var literal = pattern.AsSpan(0, LiteralPrefix(pattern));
+            if (!nameOrAlias.AsSpan().StartsWith(literal, StringComparison.Ordinal)) continue;
             if (!list.Contains(module) && Glob.Match(pattern, nameOrAlias)) list.Add(module);
+        }
         return list;
     }
 }

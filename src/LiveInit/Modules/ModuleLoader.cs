@@ -6,14 +6,20 @@ namespace LiveInit.Modules;
 /// Loads modules without modprobe: softdep "pre" modules, then dependencies (deepest first), then the
 /// module itself with finit_module(2), then softdep "post". Built-in and already-loaded modules are not
 /// errors. Compressed modules (.ko.xz/.ko.zst) are handed to the kernel with MODULE_INIT_COMPRESSED_FILE.
+/// Thread-safe: coldplug runs on a background thread while the boot looks for its medium. A module being
+/// loaded by one thread is waited for by any other that needs it, so nothing loads before its dependencies.
 /// </summary>
 public sealed class ModuleLoader(ModuleIndex index, Action<string> info, Action<string> warn)
 {
+    private readonly object _gate = new();
     private readonly HashSet<string> _done = [];
     private readonly HashSet<string> _failed = [];
+    private readonly Dictionary<string, ManualResetEventSlim> _loading = [];
+    private int _loaded;
+
     public ModuleIndex Index => index;
-    public IReadOnlyCollection<string> Failed => _failed;
-    public int LoadedCount { get; private set; }
+    public IReadOnlyCollection<string> Failed { get { lock (_gate) return _failed.ToList(); } }
+    public int LoadedCount => Volatile.Read(ref _loaded);
 
     /// <summary>Loads every module a name or alias resolves to; true when at least one is present now.</summary>
     public bool Load(string nameOrAlias, bool quietIfUnknown = false)
@@ -34,31 +40,56 @@ public sealed class ModuleLoader(ModuleIndex index, Action<string> info, Action<
 
     private bool LoadOne(string name, int depth)
     {
-        if (_done.Contains(name)) return true;
-        if (_failed.Contains(name) || depth > 32) return false;
-        _done.Add(name);
+        ManualResetEventSlim? other = null;
+        var gate = new ManualResetEventSlim(false);
+        lock (_gate)
+        {
+            if (_done.Contains(name)) return true;
+            if (_failed.Contains(name) || depth > 32) return false;
+            if (!_loading.TryGetValue(name, out other)) _loading[name] = gate;
+        }
+        if (other is not null)
+        {
+            other.Wait();
+            lock (_gate) return _done.Contains(name);
+        }
+        var ok = false;
+        try { ok = Insert(name, depth); }
+        finally
+        {
+            lock (_gate)
+            {
+                (ok ? _done : _failed).Add(name);
+                _loading.Remove(name);
+            }
+            gate.Set();
+        }
+        return ok;
+    }
+
+    private bool Insert(string name, int depth)
+    {
         if (index.Builtin.Contains(name) || IsLoaded(name)) return true;
-        if (index.SoftDeps.TryGetValue(name, out var sd))
+        index.SoftDeps.TryGetValue(name, out var sd);
+        if (sd.Pre is not null)
             foreach (var pre in sd.Pre) Load(pre, quietIfUnknown: true);
         if (index.DepsByName.TryGetValue(name, out var deps))
             foreach (var dep in deps) LoadOne(dep, depth + 1);
-        if (!index.PathByName.TryGetValue(name, out var rel)) { _done.Remove(name); _failed.Add(name); return false; }
+        if (!index.PathByName.TryGetValue(name, out var rel)) return false;
         var path = Path.Combine(index.Root, rel);
-        var err = Insert(path);
+        var err = Finit(path);
         if (err != 0 && err != Errno.EEXIST)
         {
-            _done.Remove(name);
-            _failed.Add(name);
             warn($"loading module {name} ({path}) failed: {Errno.Describe(err)}");
             return false;
         }
-        if (err == 0) { LoadedCount++; info($"loaded module {name}"); }
+        if (err == 0) { Interlocked.Increment(ref _loaded); info($"loaded module {name}"); }
         if (sd.Post is not null)
             foreach (var post in sd.Post) Load(post, quietIfUnknown: true);
         return true;
     }
 
-    private static int Insert(string path)
+    private static int Finit(string path)
     {
         var fd = Libc.TryOpen(path, Libc.O_RDONLY, out var e);
         if (fd is null) return e;

@@ -17,7 +17,7 @@ public sealed class LoadDrivers(BootPlan plan) : BootStep
     }
 
     public override string Describe() =>
-        $"load drivers for the hardware present (coldplug via modules.alias), then {string.Join(", ", Needed)}";
+        $"load {string.Join(", ", Needed)}, and drivers for the hardware present (coldplug via modules.alias, in the background)";
 
     public override void Run(BootContext ctx)
     {
@@ -28,9 +28,14 @@ public sealed class LoadDrivers(BootPlan plan) : BootStep
             return;
         }
         var index = ModuleIndex.Load(root);
-        ctx.Modules = new ModuleLoader(index, ctx.Log.Detail, ctx.Log.Warn);
-        var n = Coldplug.Run(ctx.Modules, ctx.Log.Trace);
-        foreach (var m in Needed) ctx.Modules.Load(m, quietIfUnknown: m is "erofs" or "dm_mod" or "dm_snapshot");
-        ctx.Log.Info($"drivers: {n} loaded for present hardware, {ctx.Modules.LoadedCount} modules in all");
+        var loader = ctx.Modules = new ModuleLoader(index, ctx.Log.Detail, ctx.Log.Warn);
+        ctx.StartDrivers(stop =>
+        {
+            var n = Coldplug.Run(loader, ctx.Log.Trace, stop: stop);
+            ctx.Log.Info(stop.IsCancellationRequested
+                ? $"drivers: {n} loaded for the present hardware before the root was ready; the live system loads the rest"
+                : $"drivers: {n} loaded for the present hardware");
+        });
+        foreach (var m in Needed) loader.Load(m, quietIfUnknown: m is "erofs");
     }
 }
