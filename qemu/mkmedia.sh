@@ -6,6 +6,8 @@
 #   gpt.img         GPT; partition 1 named "LiveInit Root", ext4 "GPTLIVE" with arch/x86_64/airootfs.sfs
 #   liveos.img      ext4 "LIVEOS": LiveOS/squashfs.img holding LiveOS/rootfs.img, blank overlay-LIVEOS-<UUID> file
 #   antix.img       ext4 "ANTIX": antiX/linuxfs (v1), antiX/linuxfs.new (v2), antiX/rootfs, antiX/homefs
+#   antix-cut.img   ext4 "ANTIXCUT": antiX/linuxfs.old (v1) and antiX/linuxfs.new (v2), no linuxfs (interrupted swap)
+#   linuxfs-v3      a third root (v3), written into antix.img between boots by the remaster test
 #   sysrcd5.img, sysrcd-bs.img   SystemRescueCd-5: /sysrcd.dat; a USB disk with /sysrcd.bs
 #   corrupt.img     ext4 "CORRUPT" whose arch/x86_64/airootfs.sfs is random bytes
 #   hybrid.iso      iso9660 "HYBRID", also on MBR partition 1 (same label on disk and partition)
@@ -69,7 +71,12 @@ mkfs.ext4 -q -F -L LIVEOS -U "$LIVEOS_UUID" -d "$T" "$OUT/liveos.img" 48M 2>&1 |
 T=$W/tree-antix; mkdir -p "$T/antiX"
 echo v1 > "$R/etc/liveinit-variant"; mksquashfs "$R" "$T/antiX/linuxfs" -noappend -quiet -comp gzip -all-root >/dev/null
 echo v2 > "$R/etc/liveinit-variant"; mksquashfs "$R" "$T/antiX/linuxfs.new" -noappend -quiet -comp gzip -all-root >/dev/null
+echo v3 > "$R/etc/liveinit-variant"; mksquashfs "$R" "$W/linuxfs-v3" -noappend -quiet -comp gzip -all-root >/dev/null
 rm -f "$R/etc/liveinit-variant"
+# antix-cut.img: a remaster cut short by power loss: linuxfs already renamed to .old, .new not yet renamed
+T2=$W/tree-antixcut; mkdir -p "$T2/antiX"; cp "$T/antiX/linuxfs" "$T2/antiX/linuxfs.old"; cp "$T/antiX/linuxfs.new" "$T2/antiX/"
+mkfs.ext4 -q -F -L ANTIXCUT -d "$T2" "$OUT/antix-cut.img" 24M 2>&1 | grep -v "^Creating regular file" || true
+cp "$W/linuxfs-v3" "$OUT/linuxfs-v3"
 mkfs.ext4 -q -F -L rootfs "$T/antiX/rootfs" 16M >/dev/null 2>&1; mkfs.ext4 -q -F -L homefs "$T/antiX/homefs" 8M >/dev/null 2>&1
 mkfs.ext4 -q -F -L ANTIX -d "$T" "$OUT/antix.img" 40M 2>&1 | grep -v "^Creating regular file" || true
 # sysrcd5.img: ext4 "SYSRCD" with /sysrcd.dat; sysrcd-bs.img: ext4 "BSTORE" with /sysrcd.bs (a blank ext4 image)

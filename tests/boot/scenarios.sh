@@ -131,8 +131,20 @@ s_antix_remaster() {
   "$BOOT" "$OUT/antix2.log" "$TMO" 'blabel=ANTIX' $(virtio "$d")
   expect boot/antix-no-second-swap "$OUT/antix2.log" 'VARIANT=v2'
   refuse boot/antix-no-state-without-swap "$OUT/antix2.log" 'REMASTER-STATE'
-  "$BOOT" "$OUT/antix3.log" "$TMO" 'blabel=ANTIX rollback' $(virtio "$d")
-  expect boot/antix-rollback "$OUT/antix3.log" 'rollback done' 'VARIANT=v1' 'REMASTER-STATE ROLLED_BACK=true' 'ANTIX-FILES .*linuxfs linuxfs.bad'
+  # a second remaster waits while linuxfs.old still exists: refused with a message, the current one boots
+  debugfs -w -R "write $MEDIA/linuxfs-v3 antiX/linuxfs.new" "$d" >/dev/null 2>&1
+  "$BOOT" "$OUT/antix3.log" "$TMO" 'blabel=ANTIX' $(virtio "$d")
+  expect boot/antix-remaster-refused-while-old-exists "$OUT/antix3.log" 'a new linuxfs is waiting, but .*linuxfs.old exists' 'VARIANT=v2'
+  debugfs -w -R "rm antiX/linuxfs.new" "$d" >/dev/null 2>&1
+  "$BOOT" "$OUT/antix4.log" "$TMO" 'blabel=ANTIX rollback' $(virtio "$d")
+  expect boot/antix-rollback "$OUT/antix4.log" 'rollback done' 'VARIANT=v1' 'REMASTER-STATE ROLLED_BACK=true' 'ANTIX-FILES .*linuxfs linuxfs.bad'
+}
+
+s_antix_interrupted_swap() {
+  local d; d=$(disk antixcut antix-cut.img); local l=$OUT/antixcut.log
+  "$BOOT" "$l" "$TMO" 'blabel=ANTIXCUT' $(virtio "$d")
+  expect boot/antix-interrupted-swap-completed "$l" 'was missing \(an interrupted remaster\?\); restored it from linuxfs.new' 'VARIANT=v2' \
+    'ANTIX-FILES .*linuxfs linuxfs.old'
 }
 
 s_antix_persistence() {
