@@ -241,6 +241,14 @@ SH
     'HOOK-INIT: switching' 'LIVEINIT-ROOT-REACHED' 'SRM-PRESENT' 'MOUNT-VISIBLE /run/archiso/bootmnt'
 }
 
+s_xz_modules_decompressed_in_memory() {
+  if [ -z "${INITRD_XZ:-}" ]; then echo "SKIP boot/xz-modules-in-memory: no .ko.xz initramfs"; return; fi
+  local d; d=$(disk xzmods rescue.img); local l=$OUT/xzmods.log
+  INITRD=$INITRD_XZ "$BOOT" "$l" "$TMO" 'archisobasedir=sysresccd archisolabel=RESCUE loadsrm' $(virtio "$d")
+  expect boot/xz-modules-decompressed-in-memory-on-6.1 "$l" 'the kernel cannot load compressed modules itself \((EINVAL|ENOTSUP|ENOSYS)' \
+    'decompressing .ko.xz in memory' 'LIVEINIT-ROOT-REACHED' 'SRM-PRESENT'
+}
+
 s_newer_kernel_xz_modules() {
   if [ -z "${VMLINUZ_NEW:-}" ]; then echo "SKIP boot/kernel-6.12-xz-modules: no second kernel"; return; fi
   local d; d=$(disk k612 rescue.img); local l=$OUT/k612.log

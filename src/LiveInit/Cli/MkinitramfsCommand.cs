@@ -7,7 +7,9 @@ public static class MkinitramfsCommand
 {
     public static int Run(string[] args)
     {
-        var o = Options.Parse(args, ["modules-root", "kernel-release", "output", "busybox", "module", "agent"], ["no-busybox"]);
+        var o = Options.Parse(args, ["modules-root", "kernel-release", "output", "busybox", "module", "agent", "compress-modules"], ["no-busybox"]);
+        var compress = o.Get("compress-modules");
+        if (compress is not (null or "xz")) throw new UsageException($"--compress-modules takes xz, not '{compress}'");
         var root = o.Get("modules-root") ?? throw new UsageException("--modules-root DIR is required");
         var output = o.Get("output") ?? throw new UsageException("--output FILE is required");
         var kver = o.Get("kernel-release");
@@ -34,7 +36,7 @@ public static class MkinitramfsCommand
         var set = ModuleSet.Load(root);
         var tmp = output + ".tmp";
         InitramfsBuilder.Result result;
-        using (var f = File.Create(tmp)) result = InitramfsBuilder.Build(agent, set, kver, wanted, busybox, f);
+        using (var f = File.Create(tmp)) result = InitramfsBuilder.Build(agent, set, kver, wanted, busybox, f, compress);
         File.Move(tmp, output, overwrite: true);
         foreach (var m in result.Missing)
             Console.Error.WriteLine($"liveinit mkinitramfs: note: module {m} is neither in {root} nor built in; skipped");

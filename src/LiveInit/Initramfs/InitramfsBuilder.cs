@@ -21,8 +21,12 @@ public static class InitramfsBuilder
 
     public sealed record Result(long Bytes, int Files, int Modules, IReadOnlyList<string> Missing);
 
-    public static Result Build(string agent, ModuleSet modules, string kernelRelease, IEnumerable<string> wanted, string? busybox, Stream output)
+    /// <param name="compressModules">"xz" stores modules as .ko.xz (as kbuild compresses them), for kernels and
+    /// initramfs generators that expect that; null stores them uncompressed.</param>
+    public static Result Build(string agent, ModuleSet modules, string kernelRelease, IEnumerable<string> wanted, string? busybox, Stream output,
+        string? compressModules = null)
     {
+        var suffix = compressModules is null ? "" : "." + compressModules;
         var set = modules.Closure(wanted, out var missing);
         var entries = new SortedDictionary<string, Action<CpioWriter>>(StringComparer.Ordinal);
         void Dir(string p) => entries[p] = w => w.Directory(p);
@@ -41,14 +45,15 @@ public static class InitramfsBuilder
         foreach (var m in set)
         {
             var rel = modules.Index.PathByName[m];
-            var stored = ModuleSet.StoredPath(rel);
+            var stored = ModuleSet.StoredPath(rel, suffix);
             var parts = stored.Split('/');
             for (var i = 1; i < parts.Length; i++) Dir($"{modRoot}/{string.Join('/', parts[..i])}");
             var path = $"{modRoot}/{stored}";
             var bytes = modules.ReadModule(rel);
+            if (compressModules == "xz") bytes = XzCompress(bytes);
             entries[path] = w => w.File(path, bytes);
         }
-        foreach (var (name, text) in modules.IndexFiles(set))
+        foreach (var (name, text) in modules.IndexFiles(set, suffix))
         {
             var path = $"{modRoot}/{name}";
             entries[path] = w => w.File(path, System.Text.Encoding.UTF8.GetBytes(text));
@@ -61,6 +66,21 @@ public static class InitramfsBuilder
             cpio.Trailer();
         }
         return new Result(counting.Count, entries.Count, set.Count, missing);
+    }
+
+    private static byte[] XzCompress(byte[] data)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("xz")
+        { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--check=crc32", "--lzma2=dict=1MiB", "-c" }) psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi) ?? throw new IOException("xz could not be started");
+        var reader = Task.Run(() => { using var ms = new MemoryStream(); p.StandardOutput.BaseStream.CopyTo(ms); return ms.ToArray(); });
+        p.StandardInput.BaseStream.Write(data);
+        p.StandardInput.Close();
+        var result = reader.Result;
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new IOException($"xz failed: {p.StandardError.ReadToEnd().Trim()}");
+        return result;
     }
 
     private sealed class CountingStream(Stream inner) : Stream

@@ -63,11 +63,11 @@ public sealed class ModuleSet
 
     /// <summary>The path a module gets inside the initramfs: compressed modules are stored decompressed, so
     /// the kernel needs no module decompression support (and the initramfs' own gzip does the packing).</summary>
-    public static string StoredPath(string rel)
+    public static string StoredPath(string rel, string suffix = "")
     {
         foreach (var ext in new[] { ".xz", ".zst", ".gz" })
-            if (rel.EndsWith(".ko" + ext, StringComparison.Ordinal)) return rel[..^ext.Length];
-        return rel;
+            if (rel.EndsWith(".ko" + ext, StringComparison.Ordinal)) return rel[..^ext.Length] + suffix;
+        return rel + suffix;
     }
 
     /// <summary>The module's bytes, decompressed when stored compressed (xz and zstd through their tools).</summary>
@@ -127,12 +127,12 @@ public sealed class ModuleSet
     }
 
     /// <summary>modules.dep, modules.alias, modules.softdep and modules.builtin for <paramref name="set"/>.</summary>
-    public IEnumerable<(string Name, string Text)> IndexFiles(SortedSet<string> set)
+    public IEnumerable<(string Name, string Text)> IndexFiles(SortedSet<string> set, string suffix = "")
     {
         var dep = new System.Text.StringBuilder();
         foreach (var m in set)
-            dep.Append(StoredPath(Index.PathByName[m])).Append(':')
-               .Append(string.Concat((Index.DepsByName.GetValueOrDefault(m) ?? []).Where(set.Contains).Select(d => " " + StoredPath(Index.PathByName[d])))).Append('\n');
+            dep.Append(StoredPath(Index.PathByName[m], suffix)).Append(':')
+               .Append(string.Concat((Index.DepsByName.GetValueOrDefault(m) ?? []).Where(set.Contains).Select(d => " " + StoredPath(Index.PathByName[d], suffix)))).Append('\n');
         var alias = new System.Text.StringBuilder();
         foreach (var (p, m) in Index.Aliases.Where(a => set.Contains(a.Module)).OrderBy(a => a.Module, StringComparer.Ordinal).ThenBy(a => a.Pattern, StringComparer.Ordinal))
             alias.Append($"alias {p} {m}\n");

@@ -9,7 +9,7 @@ namespace LiveInit.Modules;
 /// Thread-safe: coldplug runs on a background thread while the boot looks for its medium. A module being
 /// loaded by one thread is waited for by any other that needs it, so nothing loads before its dependencies.
 /// </summary>
-public sealed class ModuleLoader(ModuleIndex index, Action<string> info, Action<string> warn)
+public sealed class ModuleLoader(ModuleIndex index, Action<string> info, Action<string> warn, Action<string>? notice = null)
 {
     private readonly object _gate = new();
     private readonly HashSet<string> _done = [];
@@ -89,15 +89,40 @@ public sealed class ModuleLoader(ModuleIndex index, Action<string> info, Action<
         return true;
     }
 
-    private static int Finit(string path)
+    private int _kernelDecompresses = 1;   // 1 = unknown or yes, 0 = the kernel refused MODULE_INIT_COMPRESSED_FILE
+
+    /// <summary>finit_module; a compressed module goes to the kernel with MODULE_INIT_COMPRESSED_FILE, and when
+    /// the kernel cannot decompress (before 6.4, or without CONFIG_MODULE_DECOMPRESS) a .ko.xz is decompressed
+    /// here and loaded with init_module.</summary>
+    private int Finit(string path)
     {
+        var compressed = path.EndsWith(".xz", StringComparison.Ordinal) || path.EndsWith(".zst", StringComparison.Ordinal)
+                         || path.EndsWith(".gz", StringComparison.Ordinal);
+        if (compressed && Volatile.Read(ref _kernelDecompresses) == 0) return InMemory(path);
         var fd = Libc.TryOpen(path, Libc.O_RDONLY, out var e);
         if (fd is null) return e;
-        using (fd)
+        int err;
+        using (fd) err = Libc.FinitModule(fd, "", compressed ? Libc.MODULE_INIT_COMPRESSED_FILE : 0);
+        if (!compressed || err is not (Errno.EINVAL or Errno.ENOSYS or Errno.ENOTSUP)) return err;
+        if (Interlocked.Exchange(ref _kernelDecompresses, 0) == 1)
+            (notice ?? info)($"the kernel cannot load compressed modules itself ({Errno.Describe(err)}); decompressing .ko.xz in memory");
+        return InMemory(path);
+    }
+
+    private int InMemory(string path)
+    {
+        if (!path.EndsWith(".xz", StringComparison.Ordinal))
         {
-            var compressed = path.EndsWith(".xz", StringComparison.Ordinal) || path.EndsWith(".zst", StringComparison.Ordinal)
-                             || path.EndsWith(".gz", StringComparison.Ordinal);
-            return Libc.FinitModule(fd, "", compressed ? Libc.MODULE_INIT_COMPRESSED_FILE : 0);
+            warn($"{path}: only .ko.xz can be decompressed by LiveInit; rebuild the initramfs with uncompressed modules");
+            return Errno.ENOTSUP;
         }
+        byte[] image;
+        try { image = XzDecoder.Decompress(File.ReadAllBytes(path)); }
+        catch (InvalidDataException ex)
+        {
+            warn($"{path}: {ex.Message}");
+            return Errno.EBADMSG;
+        }
+        return Libc.InitModule(image, "");
     }
 }

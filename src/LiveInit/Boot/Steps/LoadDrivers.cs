@@ -28,7 +28,7 @@ public sealed class LoadDrivers(BootPlan plan) : BootStep
             return;
         }
         var index = ModuleIndex.Load(root);
-        var loader = ctx.Modules = new ModuleLoader(index, ctx.Log.Detail, ctx.Log.Warn);
+        var loader = ctx.Modules = new ModuleLoader(index, ctx.Log.Detail, ctx.Log.Warn, ctx.Log.Notice);
         ctx.StartDrivers(stop =>
         {
             var n = Coldplug.Run(loader, ctx.Log.Trace, stop: stop);
