@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Build the test media as files (no loop devices): a tiny busybox root as squashfs, an SRM, and disks:
-#   rescue.img      MBR: p1 vfat "RESCUE" (sysresccd/x86_64/airootfs.sfs, sysresccd/test.srm), p2 ext4 "my persist"
+#   rescue.img      MBR: p1 vfat "RESCUE" (sysresccd/x86_64/airootfs.sfs, sysresccd/test.srm, a corrupt
+#                   sysresccd/zz-broken.srm), p2 ext4 "my persist"
+#   fullpersist.img whole-disk ext4 "FULLP" with less than 4 MiB free
 #   spacelabel.img  whole-disk ext4 labelled "LIVE DISK" with arch/x86_64/airootfs.sfs and LiveOS/squashfs.img
 #   usb.img         whole-disk ext4 "USBLIVE" with arch/x86_64/airootfs.sfs (hot-added in the late-device test)
 #   gpt.img         GPT; partition 1 named "LiveInit Root", ext4 "GPTLIVE" with arch/x86_64/airootfs.sfs
@@ -36,6 +38,7 @@ truncate -s 48M "$W/p1.img"; mkfs.vfat -n RESCUE "$W/p1.img" >/dev/null
 mmd -i "$W/p1.img" ::/sysresccd ::/sysresccd/x86_64
 mcopy -i "$W/p1.img" "$W/airootfs.sfs" "$W/airootfs.sha512" ::/sysresccd/x86_64/
 mcopy -i "$W/p1.img" "$W/test.srm" ::/sysresccd/
+head -c 200000 /dev/urandom > "$W/zz-broken.srm"; mcopy -i "$W/p1.img" "$W/zz-broken.srm" ::/sysresccd/   # a corrupt SRM
 truncate -s 32M "$W/p2.img"; mkfs.ext4 -q -F -L "my persist" "$W/p2.img"
 rm -f "$OUT/rescue.img"; truncate -s 82M "$OUT/rescue.img"
 printf 'label: dos\nlabel-id: 0x5eed1234\n1MiB,48MiB,c\n49MiB,32MiB,83\n' | sfdisk -q "$OUT/rescue.img" >/dev/null
@@ -87,6 +90,9 @@ mkfs.ext4 -q -F -L BSTORE -d "$T" "$OUT/sysrcd-bs.img" 24M 2>&1 | grep -v "^Crea
 # corrupt.img: like spacelabel.img but the image is truncated garbage
 T=$W/tree-corrupt; mkdir -p "$T/arch/x86_64"; head -c 300000 /dev/urandom > "$T/arch/x86_64/airootfs.sfs"
 mkfs.ext4 -q -F -L CORRUPT -d "$T" "$OUT/corrupt.img" 8M 2>&1 | grep -v "^Creating regular file" || true
+# fullpersist.img: whole-disk ext4 "FULLP" with almost no free space (a full persistence device)
+T=$W/tree-full; mkdir -p "$T"; head -c $((13 * 1024 * 1024)) /dev/urandom > "$T/filler"   # random: not stored sparse
+mkfs.ext4 -q -F -L FULLP -m 0 -d "$T" "$OUT/fullpersist.img" 16M 2>&1 | grep -v "^Creating regular file" || true
 # hybrid.iso: iso9660 "HYBRID" with an MBR partition at 32 KiB holding a second copy of the superblock
 # (xorriso -partition_offset), so the whole disk and partition 1 carry the same label
 T=$W/tree-hybrid; mkdir -p "$T/arch/x86_64"; cp "$W/airootfs.sfs" "$T/arch/x86_64/"

@@ -67,6 +67,7 @@ s_persistence() {
   "$BOOT" "$OUT/persist2.log" "$TMO" "$a" $(virtio "$d")
   expect boot/persistence-first-boot "$OUT/persist1.log" 'writable layer: .*persistent_RESCUE/x86_64/upperdir on /dev/vda2 \(persistent\)' \
     'SRM-PRESENT from-test-srm' 'PERSIST-NONE' 'LIVEINIT-ROOT-DONE'
+  expect boot/corrupt-srm-skipped-boot-goes-on "$OUT/persist1.log" 'SRM zz-broken.srm skipped: .*holds no filesystem' 'SRM test.srm mounted'
   expect boot/persistence-second-boot "$OUT/persist2.log" 'PERSIST-FOUND previous_boots=1' 'SRM-PRESENT from-test-srm'
 }
 
@@ -175,6 +176,12 @@ s_readonly_persistence() {
   "$BOOT" "$l" "$TMO" 'archisobasedir=sysresccd archisolabel=RESCUE cow_label="my persist"' \
     -drive file="$d",format=raw,if=virtio,readonly=on
   expect boot/read-only-persistence-ram-fallback "$l" 'is read-only \(write-protect' '[Cc]hanges will be kept in RAM only' 'LIVEINIT-ROOT-REACHED' 'PERSIST-NONE'
+}
+
+s_full_persistence() {
+  local d f; d=$(disk fullp rescue.img); f=$(disk fullp2 fullpersist.img); local l=$OUT/fullp.log
+  "$BOOT" "$l" "$TMO" 'archisobasedir=sysresccd archisolabel=RESCUE cow_label=FULLP' $(virtio "$d") $(virtio "$f")
+  expect boot/full-persistence-ram-fallback "$l" '/dev/vdb is full \([0-9]+ KiB free\); free some space there' 'writable layer: RAM' 'LIVEINIT-ROOT-REACHED'
 }
 
 s_corrupt_image() {

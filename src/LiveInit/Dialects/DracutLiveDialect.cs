@@ -45,8 +45,6 @@ public sealed class DracutLiveDialect : IDialect
             d.Error("root", $"{why}; searching every device for {imagePath}");
             medium = new MediumPlan(null, imagePath, ScanScope.All, BootMount, wait, rw);
         }
-        if (!c.Has("rd.live.image") && HasLiveRoot(c))
-            d.Warn("rd.live.image", "not given; root=live: alone is enough for LiveInit");
         if (c.Has("rd.live.check")) d.Warn("rd.live.check", "media check (checkisomd5) is not done by LiveInit; booting without it");
 
         var image = new ImagePlan([imagePath], c.Has("rd.live.ram") ? ImageCopy.Yes : ImageCopy.No, null,
