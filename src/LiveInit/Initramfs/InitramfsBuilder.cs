@@ -68,20 +68,8 @@ public static class InitramfsBuilder
         return new Result(counting.Count, entries.Count, set.Count, missing);
     }
 
-    private static byte[] XzCompress(byte[] data)
-    {
-        var psi = new System.Diagnostics.ProcessStartInfo("xz")
-        { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "--check=crc32", "--lzma2=dict=1MiB", "-c" }) psi.ArgumentList.Add(a);
-        using var p = System.Diagnostics.Process.Start(psi) ?? throw new IOException("xz could not be started");
-        var reader = Task.Run(() => { using var ms = new MemoryStream(); p.StandardOutput.BaseStream.CopyTo(ms); return ms.ToArray(); });
-        p.StandardInput.BaseStream.Write(data);
-        p.StandardInput.Close();
-        var result = reader.Result;
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new IOException($"xz failed: {p.StandardError.ReadToEnd().Trim()}");
-        return result;
-    }
+    /// <summary>xz as kbuild compresses modules.</summary>
+    private static byte[] XzCompress(byte[] data) => HostTool.Run("xz", ["--check=crc32", "--lzma2=dict=1MiB", "-c"], stdin: data);
 
     private sealed class CountingStream(Stream inner) : Stream
     {

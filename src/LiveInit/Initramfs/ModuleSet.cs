@@ -52,13 +52,9 @@ public sealed class ModuleSet
         var baseDir = Path.GetDirectoryName(Path.GetDirectoryName(modulesDir))!;
         var depmod = new[] { "/sbin/depmod", "/usr/sbin/depmod", "/usr/bin/depmod", "/bin/depmod" }.FirstOrDefault(File.Exists)
             ?? throw new IOException($"{root} holds compressed modules and no modules.dep: install kmod (depmod) or run 'depmod -b' on the tree");
-        var psi = new System.Diagnostics.ProcessStartInfo(depmod) { UseShellExecute = false, RedirectStandardError = true };
-        foreach (var a in new[] { "-b", baseDir, kver }) psi.ArgumentList.Add(a);
-        using var p = System.Diagnostics.Process.Start(psi)!;
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0 || !File.Exists(Path.Combine(root, "modules.dep")))
-            throw new IOException($"depmod -b {baseDir} {kver} failed: {err.Trim()}");
+        HostTool.Run(depmod, ["-b", baseDir, kver]);
+        if (!File.Exists(Path.Combine(root, "modules.dep")))
+            throw new IOException($"depmod -b {baseDir} {kver} wrote no modules.dep");
     }
 
     /// <summary>The path a module gets inside the initramfs: compressed modules are stored decompressed, so
@@ -83,20 +79,7 @@ public sealed class ModuleSet
             return ms.ToArray();
         }
         var tool = rel.EndsWith(".xz", StringComparison.Ordinal) ? "xz" : "zstd";
-        var psi = new System.Diagnostics.ProcessStartInfo(tool) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-dc", path }) psi.ArgumentList.Add(a);
-        System.Diagnostics.Process p;
-        try { p = System.Diagnostics.Process.Start(psi)!; }
-        catch (System.ComponentModel.Win32Exception) { throw new IOException($"{rel} is compressed with {tool}: install {tool} to build the initramfs"); }
-        using (p)
-        {
-            using var ms = new MemoryStream();
-            p.StandardOutput.BaseStream.CopyTo(ms);
-            var err = p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            if (p.ExitCode != 0) throw new IOException($"{tool} -dc {path} failed: {err.Trim()}");
-            return ms.ToArray();
-        }
+        return HostTool.Run(tool, ["-dc", path], missingHint: $"{rel} is compressed with {tool}: install {tool} to build the initramfs");
     }
 
     /// <summary>The requested modules plus dependencies and softdeps. Names neither present nor built in are
