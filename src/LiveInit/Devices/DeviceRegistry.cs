@@ -64,23 +64,23 @@ public sealed class DeviceRegistry(UeventListener? uevents, ModuleLoader? module
 
     /// <summary>Waits until no kernel event has arrived for <paramref name="quietMs"/> (at most
     /// <paramref name="maxMs"/>), so that a search sees the devices that are still appearing (usb-storage waits
-    /// one second before it scans a new stick). Returns the devices found meanwhile.</summary>
-    public List<ProbedDevice> Settle(int quietMs, int maxMs)
+    /// one second before it scans a new stick), then scans sysfs.</summary>
+    public void Settle(int quietMs, int maxMs)
     {
-        var fresh = Rescan();
-        if (uevents is null) { Thread.Sleep(Math.Min(quietMs, maxMs)); fresh.AddRange(Rescan()); return fresh; }
-        var deadline = Environment.TickCount64 + maxMs;
-        var quietSince = Environment.TickCount64;
-        while (Environment.TickCount64 < deadline && Environment.TickCount64 - quietSince < quietMs)
+        if (uevents is null) Thread.Sleep(Math.Min(quietMs, maxMs));
+        else
         {
-            var events = uevents.Wait(100);
-            if (events.Count == 0) continue;
-            quietSince = Environment.TickCount64;
-            Handle(events);
-            fresh.AddRange(Rescan());
+            var deadline = Environment.TickCount64 + maxMs;
+            var quietSince = Environment.TickCount64;
+            while (Environment.TickCount64 < deadline && Environment.TickCount64 - quietSince < quietMs)
+            {
+                var events = uevents.Wait(100);
+                if (events.Count == 0) continue;
+                quietSince = Environment.TickCount64;
+                Handle(events);
+            }
         }
-        fresh.AddRange(Rescan());
-        return fresh;
+        Rescan();
     }
 
     /// <summary>Every device seen, one line each (TYPE, LABEL, size), for error reports.</summary>

@@ -28,9 +28,9 @@ internal sealed class Lzma2
 
     /// <summary>Decodes LZMA2 chunks from <paramref name="pos"/> into <paramref name="output"/>; returns the
     /// position after the end-of-stream byte.</summary>
-    public static int Decode(ReadOnlySpan<byte> xz, int pos, XzDecoder.Output output)
+    public static int Decode(byte[] xz, int pos, XzDecoder.Output output)
     {
-        var d = new Lzma2(xz.ToArray(), pos, output);
+        var d = new Lzma2(xz, pos, output);
         d.Run();
         return d._inPos;
     }

@@ -40,13 +40,12 @@ public sealed class ModuleLoader(ModuleIndex index, Action<string> info, Action<
 
     private bool LoadOne(string name, int depth)
     {
-        ManualResetEventSlim? other = null;
-        var gate = new ManualResetEventSlim(false);
+        ManualResetEventSlim? other, gate = null;
         lock (_gate)
         {
             if (_done.Contains(name)) return true;
             if (_failed.Contains(name) || depth > 32) return false;
-            if (!_loading.TryGetValue(name, out other)) _loading[name] = gate;
+            if (!_loading.TryGetValue(name, out other)) _loading[name] = gate = new ManualResetEventSlim(false);
         }
         if (other is not null)
         {
@@ -62,7 +61,7 @@ public sealed class ModuleLoader(ModuleIndex index, Action<string> info, Action<
                 (ok ? _done : _failed).Add(name);
                 _loading.Remove(name);
             }
-            gate.Set();
+            gate!.Set();
         }
         return ok;
     }

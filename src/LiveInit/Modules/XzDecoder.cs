@@ -29,6 +29,7 @@ public static class XzDecoder
             throw new InvalidDataException("bad .xz stream header");
         var checkSize = check switch { 0 => 0, 1 => 4, 4 => 8, 10 => 32, _ => throw new InvalidDataException($"unsupported .xz check {check}") };
         var output = new Output();
+        byte[]? input = null;   // the LZMA2 decoder works on an array: copied once for all blocks
         var pos = 12;
         while (true)
         {
@@ -48,7 +49,7 @@ public static class XzDecoder
             if (dictProp > 40) throw new InvalidDataException("bad LZMA2 dictionary size");
             pos += headerSize;
             var start = output.Length;
-            pos = Lzma2.Decode(xz, pos, output);
+            pos = Lzma2.Decode(input ??= xz.ToArray(), pos, output);
             while (pos % 4 != 0) { if (xz[pos++] != 0) throw new InvalidDataException("bad .xz block padding"); }
             if (check == 1 && Probe.Crc32.Compute(output.Span(start)) != BinaryPrimitives.ReadUInt32LittleEndian(xz[pos..]))
                 throw new InvalidDataException(".xz CRC32 mismatch");

@@ -55,11 +55,8 @@ public sealed class AssembleRoot(WritableLayer layer, string newRoot) : BootStep
                     Devices.DeviceMapper.DmDevice.DevNumber(cow.Path), sectors, ctx.CowPersistent);
                 var node = Devices.DeviceMapper.DmDevice.Create(SnapshotName, [target]);
                 var status = Devices.DeviceMapper.DmDevice.Status(SnapshotName);
-                if (status.Contains("Invalid", StringComparison.Ordinal))
-                {
-                    Devices.DeviceMapper.DmDevice.Remove(SnapshotName);
+                if (status.Contains("Invalid", StringComparison.Ordinal))   // the catch below removes the device
                     throw new BootFailure($"the snapshot over {ctx.CowFile} is marked Invalid (its COW space ran out)");
-                }
                 string? type;
                 using (var src = new Probe.FileProbeSource(node)) type = Probe.Prober.ProbeFilesystem(src).Get("TYPE");
                 Libc.MkdirAll(ctx.NewRoot);

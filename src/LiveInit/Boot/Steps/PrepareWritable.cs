@@ -28,7 +28,7 @@ public sealed class PrepareWritable(WritableLayer layer) : BootStep
 
     public override void Run(BootContext ctx)
     {
-        if (ctx.InnerRootfs is not null && layer is not LiveOsOverlay { ForceOverlayfs: true } && SnapshotCow(ctx)) return;
+        if (ctx.InnerRootfs is not null && layer is not LiveOsOverlay { ForceOverlayfs: true } && SnapshotCow(ctx, layer as LiveOsOverlay)) return;
         var ok = layer switch
         {
             DirectoryUpper d => OnDevice(ctx, d),
@@ -187,9 +187,9 @@ public sealed class PrepareWritable(WritableLayer layer) : BootStep
     /// <summary>COW space for a dm-snapshot root over the image's inner ext image: the persistent overlay
     /// file (dracut rd.live.overlay, reset on request) or a sparse file in RAM. False when the persistent
     /// overlay is a directory: that means overlayfs, as in dracut.</summary>
-    private static bool SnapshotCow(BootContext ctx)
+    private static bool SnapshotCow(BootContext ctx, LiveOsOverlay? o)
     {
-        if (IsLiveOsLayer(ctx, out var o) && o!.PersistentDevice is not null)
+        if (o?.PersistentDevice is not null)
         {
             const string why = "persistent overlay (rd.live.overlay)";
             var dev = Find(ctx, o.PersistentDevice, why);
@@ -218,7 +218,7 @@ public sealed class PrepareWritable(WritableLayer layer) : BootStep
                 else ctx.Log.Warn($"{why}: /{rel} does not exist on {dev.Device.DevPath}; create it (a blank file of the COW size, or a directory for overlayfs). Changes will be kept in RAM only");
             }
         }
-        RamSnapshotCow(ctx, IsLiveOsLayer(ctx, out var lo) ? (long)lo!.RamOverlayMiB << 20 : 32L << 30);
+        RamSnapshotCow(ctx, o is not null ? (long)o.RamOverlayMiB << 20 : 32L << 30);
         return true;
     }
 
@@ -230,12 +230,6 @@ public sealed class PrepareWritable(WritableLayer layer) : BootStep
         ctx.CowFile = file;
         ctx.CowPersistent = false;
         ctx.Log.Info($"writable layer: dm-snapshot COW in RAM (sparse {bytes >> 20} MiB file on tmpfs); changes are lost at power-off");
-    }
-
-    private static bool IsLiveOsLayer(BootContext ctx, out LiveOsOverlay? o)
-    {
-        o = ctx.Plan.Writable as LiveOsOverlay;
-        return o is not null;
     }
 
     private static bool LiveOs(BootContext ctx, LiveOsOverlay o)
