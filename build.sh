@@ -22,9 +22,11 @@ publish() {
 case "${1:-build}" in
   build) publish ;;
   test)
+    bash tests/setup.sh
     publish
     exec bash tests/run-all.sh ;;
   demo)
+    bash tests/setup.sh
     publish
     exec bash qemu/demo.sh ;;
   bench)

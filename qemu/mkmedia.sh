@@ -97,5 +97,7 @@ mkfs.ext4 -q -F -L FULLP -m 0 -d "$T" "$OUT/fullpersist.img" 16M 2>&1 | grep -v 
 # (xorriso -partition_offset), so the whole disk and partition 1 carry the same label
 T=$W/tree-hybrid; mkdir -p "$T/arch/x86_64"; cp "$W/airootfs.sfs" "$T/arch/x86_64/"
 xorriso -as mkisofs -quiet -V HYBRID -J -partition_offset 16 -o "$OUT/hybrid.iso" "$T" 2>/dev/null
+# more media, one file per concern: each sees $W (scratch), $R (the test root tree), $OUT, $HERE
+for f in "$HERE"/media.d/*.sh; do [ -e "$f" ] && . "$f"; done
 rm -rf "$W/root" "$W/srm" "$W"/tree-* "$W"/p?.img "$W"/g1.img "$W/sq-liveos"
 echo "media in $OUT: $(cd "$OUT" && ls *.img | tr '\n' ' ')"

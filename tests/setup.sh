@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs, with apt-get, what the tests and the demo need on a bare Debian 12 machine with the .NET SDK.
+# Does nothing when everything is there. Called by ./build.sh test and ./build.sh demo (and so by .ci/run).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+pkgs="qemu-system-x86 busybox-static squashfs-tools dosfstools mtools e2fsprogs xorriso fdisk gdisk kmod cpio
+      xz-utils zstd file xfsprogs btrfs-progs exfatprogs ntfs-3g f2fs-tools cryptsetup-bin erofs-utils udftools
+      python3 gcc libc6-dev util-linux"
+missing=$(for p in $pkgs; do
+  dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"; done)
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "setup: missing packages:" $missing "- run as root (or: sudo apt-get install" $missing ")" >&2; exit 1
+fi
+echo "setup: installing" $missing
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
