@@ -12,8 +12,38 @@ public static class Mounts
         return st.Dev != parent.Dev || st.Ino == parent.Ino;
     }
 
+    /// <summary>The mount option that keeps a read-only mount from writing to the device: no journal or log
+    /// replay (ext3/ext4 noload, xfs and f2fs norecovery, btrfs nologreplay). Null where a read-only mount
+    /// writes nothing anyway.</summary>
+    public static string? NoReplayOption(string fsType) => fsType switch
+    {
+        "ext3" or "ext4" or "jbd" => "noload",
+        "xfs" or "f2fs" => "norecovery",
+        "btrfs" => "rescue=nologreplay",
+        _ => null,
+    };
+
+    /// <summary>Mounts a device nobody named, only to look for a file on it: read-only, and without replaying a
+    /// journal (which would write to it even on a read-only mount). A filesystem that cannot be mounted that way
+    /// is not looked into. Promote the one chosen with <see cref="Promote"/>.</summary>
+    public static void MountToLook(BootContext ctx, string device, string fsType, string target)
+    {
+        var noReplay = NoReplayOption(fsType);
+        MountDevice(ctx, device, fsType, target, readOnly: true, noReplay);
+    }
+
+    /// <summary>The device chosen by a search: mounted again as a device in use (read-only, journal replayed),
+    /// so that a step that writes to it can remount it read-write. Nothing may hold the look-only mount.</summary>
+    public static void Promote(BootContext ctx, string device, string fsType, string target)
+    {
+        if (NoReplayOption(fsType) is null) return;
+        Libc.Umount(target);
+        MountDevice(ctx, device, fsType, target, readOnly: true);
+    }
+
     /// <summary>Mounts a block device whose type the prober found.</summary>
-    public static void MountDevice(BootContext ctx, string device, string fsType, string target, bool readOnly, string? extraOptions = null)
+    public static void MountDevice(BootContext ctx, string device, string fsType, string target, bool readOnly,
+        string? extraOptions = null)
     {
         Libc.MkdirAll(target);
         var types = fsType switch
@@ -61,6 +91,19 @@ public static class Mounts
     public static string MountImage(BootContext ctx, string file, string target, bool readOnly, string? expectType = null)
     {
         using var attached = Devices.LoopDevice.Attach(file, readOnly);
+        return MountAttached(ctx, attached, file, target, readOnly, expectType);
+    }
+
+    /// <summary>Attaches an image opened by the confined opener (its descriptor, not its path) and mounts it.</summary>
+    public static string MountImage(BootContext ctx, Media.ConfinedFile file, string target, bool readOnly, string? expectType = null)
+    {
+        using var attached = Devices.LoopDevice.Attach(file, readOnly);
+        return MountAttached(ctx, attached, file.Where, target, readOnly, expectType);
+    }
+
+    private static string MountAttached(BootContext ctx, Devices.AttachedLoop attached, string file, string target, bool readOnly,
+        string? expectType)
+    {
         var loop = attached.Path;
         string? type;
         using (var src = new Probe.FileProbeSource(loop)) type = Probe.Prober.ProbeFilesystem(src).Get("TYPE");

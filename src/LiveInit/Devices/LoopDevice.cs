@@ -42,9 +42,22 @@ public static class LoopDevice
     internal const uint LO_FLAGS_READ_ONLY = 1, LO_FLAGS_AUTOCLEAR = 4, LO_FLAGS_PARTSCAN = 8;
     private const uint LoopMajor = 7;
 
-    internal static unsafe AttachedLoop Attach(string file, bool readOnly)
+    internal static AttachedLoop Attach(string file, bool readOnly)
     {
         using var backing = Libc.Open(file, readOnly ? Libc.O_RDONLY : Libc.O_RDWR);
+        return Attach(backing, file, readOnly);
+    }
+
+    /// <summary>Attaches a file opened through the confined opener: the loop device gets this very
+    /// descriptor, so a path on a medium is never resolved a second time.</summary>
+    internal static AttachedLoop Attach(Media.ConfinedFile file, bool readOnly)
+    {
+        if (!readOnly && !file.Writable) throw new IOException($"{file.Where} was opened read-only; cannot attach it read-write");
+        return Attach(file.Fd, file.Where, readOnly);
+    }
+
+    private static unsafe AttachedLoop Attach(SafeFd backing, string file, bool readOnly)
+    {
         for (var attempt = 0; attempt < 8; attempt++)
         {
             var n = GetFree();

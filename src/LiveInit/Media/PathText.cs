@@ -1,0 +1,8 @@
+namespace LiveInit.Media;
+
+/// <summary>Paths and names read from a medium, made safe for the console: control characters (escape
+/// sequences, newlines) become '?', and the text is cut at 400 characters.</summary>
+public static class PathText
+{
+    public static string Printable(string s) => new(s.Take(400).Select(c => char.IsControl(c) ? '?' : c).ToArray());
+}
