@@ -14,6 +14,7 @@ public static class InitCandidates
 {
     public static readonly string[] KernelOrder = ["/sbin/init", "/etc/init", "/bin/init", "/bin/sh"];
     private const int HeaderBytes = 256;   // the kernel reads at most BINPRM_BUF_SIZE (256) bytes for #!
+    private static ReadOnlySpan<byte> ElfMagic => [0x7f, (byte)'E', (byte)'L', (byte)'F'];
 
     /// <summary>A candidate and, when it cannot be executed, why not (null: good).</summary>
     public sealed record Candidate(string Path, string? Problem)
@@ -23,7 +24,8 @@ public static class InitCandidates
 
     /// <summary>init= first (when given), then the kernel's order; no path twice.</summary>
     public static IReadOnlyList<string> Order(string? initParameter) =>
-        (initParameter is null ? KernelOrder : [initParameter, .. KernelOrder]).Distinct(StringComparer.Ordinal).ToList();
+        (initParameter is null ? KernelOrder : [initParameter, .. KernelOrder])
+        .Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>Every candidate, in order, with its problem (if any) inside <paramref name="root"/>.</summary>
     public static IReadOnlyList<Candidate> Check(string root, string? initParameter) =>
@@ -37,9 +39,11 @@ public static class InitCandidates
         if (FileProblem(file) is { } p) return p;
         byte[] header;
         try { header = ReadHeader(file); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return $"cannot be read ({e.Message})"; }
-        if (header.Length >= 4 && header[0] == 0x7f && header[1] == (byte)'E' && header[2] == (byte)'L' && header[3] == (byte)'F')
-            return null;
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot be read ({e.Message})";
+        }
+        if (header.AsSpan().StartsWith(ElfMagic)) return null;
         if (header.Length >= 2 && header[0] == (byte)'#' && header[1] == (byte)'!')
             return InterpreterProblem(root, header);
         return "is neither an ELF program nor a #! script";
@@ -50,7 +54,8 @@ public static class InitCandidates
         if (!Libc.TryStat(file, out var st)) return "does not exist";
         if (st.IsDirectory) return "is a directory";
         if (!st.IsRegular) return "is not a regular file";
-        if ((st.Mode & 0x49) == 0) return $"is not executable (mode {Convert.ToString(st.Mode & 0xfff, 8).PadLeft(4, '0')})";
+        var mode = Convert.ToString(st.Mode & 0xfff, 8).PadLeft(4, '0');
+        if ((st.Mode & 0x49) == 0) return $"is not executable (mode {mode})";   // no x bit (0111) at all
         return null;
     }
 
@@ -60,7 +65,8 @@ public static class InitCandidates
         var line = Encoding.UTF8.GetString(header, 2, (end < 0 ? header.Length : end) - 2).Trim(' ', '\t', '\r');
         var interpreter = line.Split([' ', '\t'], 2)[0];
         if (interpreter.Length == 0) return "is a #! script that names no interpreter";
-        if (!interpreter.StartsWith('/')) return $"is a #! script whose interpreter '{interpreter}' is not an absolute path";
+        if (!interpreter.StartsWith('/'))
+            return $"is a #! script whose interpreter '{interpreter}' is not an absolute path";
         var file = RootSwitcher.ResolveInRoot(root, interpreter);
         var problem = file is null ? "its symbolic links loop" : FileProblem(file);
         return problem is null ? null : $"is a #! script whose interpreter {interpreter} {problem} in the new root";
