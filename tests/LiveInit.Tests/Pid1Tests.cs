@@ -315,16 +315,45 @@ public class Pid1Tests
 
     // ---- the log PID 1 reports through never throws, even after it was closed ----
 
+    private static (BootLog Log, string Kmsg, string Console) TestLog()
+    {
+        var dir = Repo.TempDir("log");
+        var (kmsg, console) = (Path.Combine(dir, "kmsg"), Path.Combine(dir, "console"));
+        File.WriteAllText(kmsg, "");
+        File.WriteAllText(console, "");
+        return (new BootLog(kmsg, console), kmsg, console);
+    }
+
     [Fact]
     public void BootLogWritesAfterDisposeWithoutThrowing()
     {
-        var log = new BootLog();
+        var (log, kmsg, _) = TestLog();
         log.Open();
+        log.Error("before dispose");
         log.Dispose();
-        log.Error("after dispose");
+        log.Error("after dispose");   // this threw ObjectDisposedException when switch_root closed the log
         log.Console("after dispose\n");
         log.Dispose();
-        log.Open();
+        var text = File.ReadAllText(kmsg);
+        Assert.Contains("<3>liveinit: error: before dispose\n", text);
+        Assert.DoesNotContain("after dispose", text);
+        log.Open();   // (a file, unlike /dev/kmsg, is then written from its start again)
         log.Warn("reopened");
+        Assert.Contains("<4>liveinit: warning: reopened\n", File.ReadAllText(kmsg));
+    }
+
+    [Fact]
+    public void EmergencyHandlerReportsAndReturnsWhenNotPid1EvenWithoutPlan()
+    {
+        var (log, kmsg, console) = TestLog();
+        Assert.Equal(1, Emergency.Handle(log, null, null, [], "failure before the plan existed"));
+        Assert.Contains("error: failure before the plan existed", File.ReadAllText(kmsg));
+        var plan = DialectSelector.Plan(KernelCommandLine.Parse("archisolabel=A rd.shell=0"));
+        log.Dispose();   // a closed log does not stop the report
+        Assert.Equal(1, Emergency.Handle(log, plan, null, ["a step"], "the medium did not appear\nsecond line"));
+        Assert.Contains("<3>liveinit: error: the medium did not appear\n", File.ReadAllText(kmsg));
+        var report = File.ReadAllText(console);
+        Assert.Contains("*** LiveInit could not boot the live system ***", report);
+        Assert.Contains("failure:   poweroff (rd.shell=0)", report);
     }
 }

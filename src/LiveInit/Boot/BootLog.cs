@@ -13,12 +13,18 @@ namespace LiveInit.Boot;
 public sealed class BootLog : IDisposable
 {
     private const int KmsgLineMax = 900;
+    private readonly string _kmsgPath, _consolePath;
     private SafeFd? _kmsg;
     private SafeFd? _console;
     private int _kernelConsoleLevel = -1;
     public bool Quiet { get; set; }
     public bool Debug { get; set; }
     public int? LogLevel { get; set; }
+
+    public BootLog() : this("/dev/kmsg", "/dev/console") { }
+
+    /// <summary>A log whose outputs are other files (tests: never this machine's own kernel log).</summary>
+    internal BootLog(string kmsgPath, string consolePath) => (_kmsgPath, _consolePath) = (kmsgPath, consolePath);
 
     private int ConsoleThreshold => Debug ? 8 : LogLevel ?? (Quiet ? 6 : 7);
 
@@ -35,9 +41,9 @@ public sealed class BootLog : IDisposable
         }
         try
         {
-            if (_kmsg is null || _kmsg.IsClosed) _kmsg = Libc.TryOpen("/dev/kmsg", Libc.O_WRONLY | Libc.O_NOCTTY, out _);
+            if (_kmsg is null || _kmsg.IsClosed) _kmsg = Libc.TryOpen(_kmsgPath, Libc.O_WRONLY | Libc.O_NOCTTY, out _);
             if (_console is null || _console.IsClosed)
-                _console = Libc.TryOpen("/dev/console", Libc.O_WRONLY | Libc.O_NOCTTY | Libc.O_NONBLOCK, out _);
+                _console = Libc.TryOpen(_consolePath, Libc.O_WRONLY | Libc.O_NOCTTY | Libc.O_NONBLOCK, out _);
         }
         catch (Exception) { }   // a log that cannot open falls back to standard error
         try { _kernelConsoleLevel = int.Parse(File.ReadAllText("/proc/sys/kernel/printk").Split('\t', ' ')[0]); }

@@ -43,7 +43,8 @@ public static class Emergency
         }
     }
 
-    private static void Report(BootLog log, BootPlan? plan, BootContext? ctx, IReadOnlyList<string> steps, string message)
+    private static void Report(BootLog log, BootPlan? plan, BootContext? ctx, IReadOnlyList<string> steps,
+        string message)
     {
         Try(() => log.Open());
         Try(() => log.Error(message.Split('\n')[0]));
@@ -56,7 +57,8 @@ public static class Emergency
             var devices = ctx.RequireDevices();
             try { devices.Rescan(); } catch (IOException) { }
             text += "Block devices:\n" + devices.Report();
-            if (ctx.Modules is { Failed.Count: > 0 } m) text += $"Modules that failed to load: {string.Join(", ", m.Failed)}\n";
+            if (ctx.Modules is { Failed.Count: > 0 } m)
+                text += $"Modules that failed to load: {string.Join(", ", m.Failed)}\n";
         });
         Try(() => log.Console(text + "\n"));
     }

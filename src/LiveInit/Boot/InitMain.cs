@@ -58,7 +58,10 @@ public static class InitMain
         log.LogLevel = plan.Log.LogLevel;
         log.Notice($"LiveInit {Cli.Program.Version}: {plan.Dialect} boot");
         foreach (var d in plan.Diagnostics)
-            if (d.Severity == Severity.Error) log.Error($"{d.Parameter}: {d.Message}"); else log.Warn($"{d.Parameter}: {d.Message}");
+        {
+            if (d.Severity == Severity.Error) log.Error($"{d.Parameter}: {d.Message}");
+            else log.Warn($"{d.Parameter}: {d.Message}");
+        }
 
         using var ctx = new BootContext(plan, log, options);
         state.Context = ctx;
@@ -80,7 +83,8 @@ public static class InitMain
             }
             catch (Exception e)
             {
-                return Emergency.Handle(log, plan, ctx, descriptions, $"internal error in step '{descriptions[i]}': {e}");
+                var what = $"internal error in step '{descriptions[i]}': {e}";
+                return Emergency.Handle(log, plan, ctx, descriptions, what);
             }
             log.Trace($"step {i + 1} took {sw.ElapsedMilliseconds} ms (total {total.ElapsedMilliseconds} ms)");
         }

@@ -19,7 +19,8 @@ namespace LiveInit.Boot;
 /// </summary>
 public static class RamCopy
 {
-    public const long AutoMargin = 2L << 30, ExplicitMargin = 256L << 20, AutoMaxImage = 4L << 30, TmpfsSlack = 1L << 20;
+    public const long AutoMargin = 2L << 30, ExplicitMargin = 256L << 20, AutoMaxImage = 4L << 30;
+    public const long TmpfsSlack = 1L << 20;
     private const int Chunk = 1 << 20;
 
     /// <summary>Why the image must not be copied; null when it fits the budget.</summary>
@@ -29,7 +30,8 @@ public static class RamCopy
         if (mode == ImageCopy.Auto)
         {
             if (optical) return "the medium is an optical drive";
-            if (imageBytes >= AutoMaxImage) return $"the image is {imageBytes >> 20} MiB, not under {AutoMaxImage >> 20} MiB";
+            if (imageBytes >= AutoMaxImage)
+                return $"the image is {imageBytes >> 20} MiB, not under {AutoMaxImage >> 20} MiB";
         }
         var margin = mode == ImageCopy.Auto ? AutoMargin : ExplicitMargin;
         if (memAvailable - margin < imageBytes)
@@ -55,7 +57,8 @@ public static class RamCopy
                 destination.Write(buffer, 0, n);
                 done += n;
             }
-            if (source.Read(buffer, 0, 1) != 0) return $"the source is longer than its {expected} bytes (it changed during the copy?)";
+            if (source.Read(buffer, 0, 1) != 0)
+                return $"the source is longer than its {expected} bytes (it changed during the copy?)";
             destination.Flush();
             return null;
         }

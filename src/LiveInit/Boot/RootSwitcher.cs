@@ -24,7 +24,8 @@ public static class RootSwitcher
         var checkedInits = InitCandidates.Check(root, plan.Path);
         foreach (var c in checkedInits.Where(c => !c.IsGood))
         {
-            if (c.Path == plan.Path) ctx.Log.Warn($"init={c.Path} {c.Problem}; trying {string.Join(", ", DefaultInits)}");
+            if (c.Path == plan.Path)
+                ctx.Log.Warn($"init={c.Path} {c.Problem}; trying {string.Join(", ", DefaultInits)}");
             else ctx.Log.Detail($"init candidate {c.Path} {c.Problem}");
         }
         var good = checkedInits.Where(c => c.IsGood).Select(c => c.Path).ToList();

@@ -16,7 +16,8 @@ public static class ExplainCommand
         if (format is not ("text" or "json")) throw new UsageException($"--format must be text or json, not '{format}'");
         var cmdline = o.Get("cmdline") is { } text ? KernelCommandLine.Parse(text) : KernelCommandLine.FromProc();
         var config = o.Get("initramfs-config");
-        if (config is not null && !File.Exists(config)) throw new UsageException($"--initramfs-config: {config} does not exist");
+        if (config is not null && !File.Exists(config))
+            throw new UsageException($"--initramfs-config: {config} does not exist");
         // in the initramfs (or with --initramfs-config) the image's own emergency default counts, as at boot
         Console.Out.Write(Render(cmdline, format, InitramfsDefaults.Load(config ?? InitramfsDefaults.DefaultPath)));
         return 0;

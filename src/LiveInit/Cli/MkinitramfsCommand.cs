@@ -9,7 +9,8 @@ public static class MkinitramfsCommand
     public static int Run(string[] args)
     {
         var o = Options.Parse(args,
-            ["modules-root", "kernel-release", "output", "busybox", "module", "agent", "compress-modules", "emergency"], ["no-busybox"]);
+            ["modules-root", "kernel-release", "output", "busybox", "module", "agent", "compress-modules", "emergency"],
+            ["no-busybox"]);
         var compress = o.Get("compress-modules");
         if (compress is not (null or "xz")) throw new UsageException($"--compress-modules takes xz, not '{compress}'");
         FailureAction? emergency = null;
@@ -40,20 +41,23 @@ public static class MkinitramfsCommand
         {
             busybox = o.Get("busybox") ?? FindOnPath("busybox");
             if (busybox is null && emergency is null or FailureAction.Shell)
-                Console.Error.WriteLine("liveinit mkinitramfs: warning: no busybox found (install busybox-static or give --busybox); "
-                                        + "the emergency shell will be missing");
+                Console.Error.WriteLine("liveinit mkinitramfs: warning: no busybox found (install busybox-static or "
+                                        + "give --busybox); the emergency shell will be missing");
         }
         var wanted = InitramfsBuilder.DefaultModules.Concat(o.GetAll("module")).ToList();
         var set = ModuleSet.Load(root);
         var tmp = output + ".tmp";
         InitramfsBuilder.Result result;
-        using (var f = File.Create(tmp)) result = InitramfsBuilder.Build(agent, set, kver, wanted, busybox, f, compress, emergency);
+        using (var f = File.Create(tmp))
+            result = InitramfsBuilder.Build(agent, set, kver, wanted, busybox, f, compress, emergency);
         File.Move(tmp, output, overwrite: true);
         foreach (var m in result.Missing)
             Console.Error.WriteLine($"liveinit mkinitramfs: note: module {m} is neither in {root} nor built in; skipped");
-        Console.Out.WriteLine($"{output}: {result.Bytes} bytes ({result.Bytes / 1024.0 / 1024.0:F2} MiB gzip), {result.Files} entries, "
-                              + $"{result.Modules} modules for {kver}"
-                              + (emergency is { } a ? $"; emergency policy {FailureActions.Name(a)} ({InitramfsDefaults.DefaultPath})" : ""));
+        var policy = emergency is { } a
+            ? $"; emergency policy {FailureActions.Name(a)} ({InitramfsDefaults.DefaultPath})"
+            : "";
+        Console.Out.WriteLine($"{output}: {result.Bytes} bytes ({result.Bytes / 1024.0 / 1024.0:F2} MiB gzip), "
+                              + $"{result.Files} entries, {result.Modules} modules for {kver}{policy}");
         return 0;
     }
 

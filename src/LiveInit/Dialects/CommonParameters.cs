@@ -10,7 +10,8 @@ public static class CommonParameters
 
     /// <summary>The emergency policy from the command line alone (<see cref="EmergencyPolicy"/>; the initramfs's
     /// own default is combined in <see cref="DialectSelector.Plan"/>).</summary>
-    public static FailurePlan Failure(KernelCommandLine c, Diagnostics d) => EmergencyPolicy.Resolve(c, InitramfsDefaults.None, d);
+    public static FailurePlan Failure(KernelCommandLine c, Diagnostics d) =>
+        EmergencyPolicy.Resolve(c, InitramfsDefaults.None, d);
 
     public static InitPlan Init(KernelCommandLine c, Diagnostics d)
     {

@@ -25,7 +25,8 @@ public static class DialectSelector
         var d = new Diagnostics();
         foreach (var problem in image.Problems) d.Error("initramfs.conf", problem);
         var failure = EmergencyPolicy.Resolve(c, image, d);
-        return plan with { Failure = failure, Diagnostics = [.. plan.Diagnostics, .. d.Items.Where(x => !plan.Diagnostics.Contains(x))] };
+        var added = d.Items.Where(x => !plan.Diagnostics.Contains(x));
+        return plan with { Failure = failure, Diagnostics = [.. plan.Diagnostics, .. added] };
     }
 
     private static BootPlan PlanCommandLine(KernelCommandLine c)

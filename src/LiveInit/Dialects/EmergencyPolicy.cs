@@ -39,7 +39,8 @@ public static class EmergencyPolicy
                 }
                 else
                 {
-                    d.Error(p.Key, $"'{p.Value}' is not one of shell, reboot, poweroff; no emergency shell will be started (fail closed)");
+                    d.Error(p.Key, $"'{p.Value}' is not one of shell, reboot, poweroff; "
+                                   + "no emergency shell will be started (fail closed)");
                     noShell ??= "invalid " + text;
                 }
             }
@@ -56,11 +57,14 @@ public static class EmergencyPolicy
                 }
             }
         }
-        var result = best.Action == FailureAction.Shell && noShell is not null ? new FailurePlan(FailureAction.Poweroff, noShell) : best;
+        var result = best.Action == FailureAction.Shell && noShell is not null
+            ? new FailurePlan(FailureAction.Poweroff, noShell)
+            : best;
         foreach (var (key, text, action) in requests)
             if (action < result.Action)
                 d.Warn(key, $"{text} is overridden by {result.Source}: the most restrictive emergency policy wins"
-                            + (result.Source == image.Source ? " (the command line cannot weaken the initramfs's)" : ""));
+                            + (result.Source == image.Source ? " (the command line cannot weaken the initramfs's)"
+                                                              : ""));
         return result;
     }
 }

@@ -61,5 +61,6 @@ public sealed record InitramfsDefaults(FailureAction Emergency, string Source, I
     }
 
     private static InitramfsDefaults Closed(string path, string problem) =>
-        new(FailureAction.Poweroff, $"initramfs {path} unreadable, fail closed", [problem + "; no emergency shell (fail closed)"]);
+        new(FailureAction.Poweroff, $"initramfs {path} unreadable, fail closed",
+            [problem + "; no emergency shell (fail closed)"]);
 }

@@ -13,7 +13,8 @@ public sealed class CopyImageToRam(ImagePlan image, string mediumMount) : BootSt
     public const string RamDir = "/run/liveinit/copytoram";
 
     public override string Describe() => image.CopyToRam == ImageCopy.Yes
-        ? $"copy the image to RAM ({RamDir}) when RAM holds it plus {RamCopy.ExplicitMargin >> 20} MiB; else boot from the medium"
+        ? $"copy the image to RAM ({RamDir}) when RAM holds it plus {RamCopy.ExplicitMargin >> 20} MiB; "
+          + "else boot from the medium"
         : $"copy the image to RAM when it is not on an optical drive, is under {RamCopy.AutoMaxImage >> 30} GiB "
           + $"and RAM has {RamCopy.AutoMargin >> 30} GiB to spare";
 
