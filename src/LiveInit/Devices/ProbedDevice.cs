@@ -26,7 +26,8 @@ public sealed record ProbedDevice(BlockDevice Device, ProbeResult Probe)
         catch (Exception e) { r = ProbeResult.Unreadable(Prober.Describe(e)); }
         try
         {
-            if (dev.IsPartition && dev.Parent is not null) AddPartitionEntry(r, dev, (parentTable ?? ReadTable)(dev.Parent));
+            if (dev.IsPartition && dev.Parent is not null)
+                AddPartitionEntry(r, dev, (parentTable ?? ReadTable)(dev.Parent));
         }
         catch (Exception e) { r.NoteProblem($"partition table of {dev.Parent}: {Prober.Describe(e)}"); }
         return new ProbedDevice(dev, r);

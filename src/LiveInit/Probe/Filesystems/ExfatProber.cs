@@ -29,12 +29,14 @@ public sealed class ExfatProber : IFilesystemProber
         return true;
     }
 
-    /// <summary>libblkid's exfat.c find_label: at most 10000 entries along the root directory's cluster chain,
-    /// which LiveInit reads in slices of <see cref="ProbeSource.SliceSize"/> (a cluster may be 32 MiB) and stops
-    /// following when the chain comes back to a cluster it has seen.</summary>
+    /// <summary>Root-directory entries looked at, as libblkid's exfat.c find_label (max_iter).</summary>
     private const int MaxEntries = 10000;
 
-    private static byte[]? FindLabel(ProbeSource src, long fatStart, long heapStart, long clusterSize, uint cluster, uint count)
+    /// <summary>libblkid's find_label: the first volume-label entry (0x83) along the root directory's cluster
+    /// chain, at most <see cref="MaxEntries"/> entries, read in slices of <see cref="ProbeSource.SliceSize"/> (a
+    /// cluster may be 32 MiB); the chain is not followed back to a cluster already seen.</summary>
+    private static byte[]? FindLabel(ProbeSource src, long fatStart, long heapStart, long clusterSize, uint cluster,
+        uint count)
     {
         if (clusterSize > 1 << 25) return null;
         var seen = new HashSet<uint>();
