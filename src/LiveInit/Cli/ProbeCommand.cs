@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using LiveInit.Devices;
 using LiveInit.Probe;
+using LiveInit.Text;
 
 namespace LiveInit.Cli;
 
@@ -21,6 +22,7 @@ public static class ProbeCommand
             {
                 SysfsBlock.EnsureNode(dev);
                 var p = ProbedDevice.Of(dev);
+                Report(dev.DevPath, p.Probe);
                 if (!p.Probe.IsEmpty) results.Add((dev.DevPath, p.Probe));
             }
         }
@@ -28,16 +30,16 @@ public static class ProbeCommand
         {
             foreach (var path in o.Positionals)
             {
+                ProbeResult r;
                 try
                 {
                     using var src = new FileProbeSource(path);
-                    results.Add((path, Prober.Probe(src)));
+                    r = Prober.Probe(src);
                 }
-                catch (IOException e)
-                {
-                    Console.Error.WriteLine($"liveinit probe: {e.Message}");
-                    failed = true;
-                }
+                catch (Exception e) { r = ProbeResult.Unreadable(Prober.Describe(e)); }
+                Report(path, r);
+                if (r.IsUnreadable) failed = true;
+                else results.Add((path, r));
             }
         }
         using var stdout = Console.OpenStandardOutput();
@@ -46,7 +48,17 @@ public static class ProbeCommand
         return failed ? 1 : results.Any(r => !r.Result.IsEmpty) ? 0 : 2;
     }
 
-    /// <summary>blkid -o export: KEY=value lines, shell metacharacters escaped, a blank line between devices.</summary>
+    /// <summary>A device that could not be probed, or whose probe met a limit, on stderr (escaped).</summary>
+    private static void Report(string name, ProbeResult r)
+    {
+        if (r.Problem is null) return;
+        var what = r.IsUnreadable ? "unreadable" : "probe incomplete";
+        Console.Error.WriteLine($"liveinit probe: {ConsoleText.Escape(name)}: {what}: {ConsoleText.Escape(r.Problem)}");
+    }
+
+    /// <summary>blkid -o export: KEY=value lines escaped as blkid's safe_print escapes them (bytes over 127 as
+    /// M-, control characters as ^X, ^? for DEL, then a backslash before shell metacharacters), a blank line
+    /// between devices.</summary>
     public static byte[] Export(IReadOnlyList<(string Name, ProbeResult Result)> results)
     {
         var ms = new MemoryStream();
@@ -65,8 +77,20 @@ public static class ProbeCommand
     private static void Line(MemoryStream ms, string key, byte[] value)
     {
         ms.Write(Encoding.ASCII.GetBytes(key + "="));
-        foreach (var b in value)
+        foreach (var raw in value)
         {
+            var b = raw;
+            if (b >= 128)
+            {
+                ms.WriteByte((byte)'M');
+                ms.WriteByte((byte)'-');
+                b -= 128;
+            }
+            if (b < 32 || b == 0x7F)
+            {
+                ms.WriteByte((byte)'^');
+                b ^= 0x40;
+            }
             if (" \\\"'$`<>".Contains((char)b)) ms.WriteByte((byte)'\\');
             ms.WriteByte(b);
         }

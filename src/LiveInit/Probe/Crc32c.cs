@@ -30,10 +30,12 @@ public static class Crc32
 {
     private static readonly uint[] Table = Crc32c.Make(0xEDB88320);
 
-    public static uint Compute(ReadOnlySpan<byte> data)
+    public static uint Compute(ReadOnlySpan<byte> data) => ~Update(0xFFFFFFFFu, data);
+
+    /// <summary>The raw update, to compute a CRC over data read in slices: seed ~0, invert at the end.</summary>
+    public static uint Update(uint crc, ReadOnlySpan<byte> data)
     {
-        var crc = 0xFFFFFFFFu;
         foreach (var b in data) crc = Table[(crc ^ b) & 0xff] ^ (crc >> 8);
-        return ~crc;
+        return crc;
     }
 }

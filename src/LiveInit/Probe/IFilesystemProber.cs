@@ -9,5 +9,5 @@ public interface IFilesystemProber
 {
     string Name { get; }
     ProbeUsage Usage { get; }
-    bool Probe(IProbeSource src, ProbeResult result);
+    bool Probe(ProbeSource src, ProbeResult result);
 }

@@ -11,6 +11,25 @@ public sealed class ProbeResult
 
     public IReadOnlyList<KeyValuePair<string, byte[]>> Values => _values;
 
+    /// <summary>What went wrong while probing (an I/O error, a prober that failed, a read limit reached), for the
+    /// trace; null when nothing did. Never one of the blkid values.</summary>
+    public string? Problem { get; private set; }
+
+    /// <summary>Nothing was recognised because the probe failed: the device is "unreadable" (see
+    /// <see cref="Problem"/>), not merely empty.</summary>
+    public bool IsUnreadable => IsEmpty && Problem is not null;
+
+    /// <summary>Keeps the first problem met (later ones are usually its consequences).</summary>
+    public void NoteProblem(string what) => Problem ??= what;
+
+    /// <summary>A result that says only why the device could not be probed.</summary>
+    public static ProbeResult Unreadable(string why)
+    {
+        var r = new ProbeResult();
+        r.NoteProblem(why);
+        return r;
+    }
+
     public void Set(string key, ReadOnlySpan<byte> value)
     {
         _values.RemoveAll(kv => kv.Key == key);

@@ -9,7 +9,7 @@ public sealed class BtrfsProber : IFilesystemProber
     public string Name => "btrfs";
     public ProbeUsage Usage => ProbeUsage.Filesystem;
 
-    public bool Probe(IProbeSource src, ProbeResult r)
+    public bool Probe(ProbeSource src, ProbeResult r)
     {
         var sb = src.Read(SbOffset, SbSize);
         if (sb.IsEmpty || !Bytes.Is(sb, 0x40, "_BHRfS_M")) return false;

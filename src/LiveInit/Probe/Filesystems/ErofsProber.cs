@@ -10,7 +10,7 @@ public sealed class ErofsProber : IFilesystemProber
     public string Name => "erofs";
     public ProbeUsage Usage => ProbeUsage.Filesystem;
 
-    public bool Probe(IProbeSource src, ProbeResult r)
+    public bool Probe(ProbeSource src, ProbeResult r)
     {
         var sb = src.Read(SbOffset, 128);
         if (sb.IsEmpty || Bytes.Le32(sb, 0) != Magic) return false;

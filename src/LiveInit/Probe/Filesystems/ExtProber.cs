@@ -13,7 +13,7 @@ public sealed class ExtProber : IFilesystemProber
     public string Name => "ext";
     public ProbeUsage Usage => ProbeUsage.Filesystem;
 
-    public bool Probe(IProbeSource src, ProbeResult r)
+    public bool Probe(ProbeSource src, ProbeResult r)
     {
         var sb = src.Read(SbOffset, 1024);
         if (sb.IsEmpty || Bytes.Le16(sb, 0x38) != 0xEF53) return false;

@@ -8,7 +8,7 @@ public sealed class F2fsProber : IFilesystemProber
     public string Name => "f2fs";
     public ProbeUsage Usage => ProbeUsage.Filesystem;
 
-    public bool Probe(IProbeSource src, ProbeResult r)
+    public bool Probe(ProbeSource src, ProbeResult r)
     {
         var sb = src.Read(SbOffset, 124 + 1024);
         if (sb.IsEmpty || Bytes.Le32(sb, 0) != 0xF2F52010) return false;

@@ -13,7 +13,7 @@ public sealed class Iso9660Prober : IFilesystemProber
     public string Name => "iso9660";
     public ProbeUsage Usage => ProbeUsage.Filesystem;
 
-    public bool Probe(IProbeSource src, ProbeResult r)
+    public bool Probe(ProbeSource src, ProbeResult r)
     {
         var pvd = src.Read(VdStart, 2048);
         if (pvd.IsEmpty || pvd[0] != 1 || !Bytes.Is(pvd, 1, "CD001")) return false;

@@ -12,7 +12,7 @@ public sealed class LuksProber(bool secondary = false) : IFilesystemProber
     public string Name => "crypto_LUKS";
     public ProbeUsage Usage => ProbeUsage.Crypto;
 
-    public bool Probe(IProbeSource src, ProbeResult r)
+    public bool Probe(ProbeSource src, ProbeResult r)
     {
         if (!secondary)
         {

@@ -7,7 +7,7 @@ public sealed class SquashfsProber : IFilesystemProber
     public string Name => "squashfs";
     public ProbeUsage Usage => ProbeUsage.Filesystem;
 
-    public bool Probe(IProbeSource src, ProbeResult r)
+    public bool Probe(ProbeSource src, ProbeResult r)
     {
         var sb = src.Read(0, 96);
         if (sb.IsEmpty) return false;

@@ -9,7 +9,7 @@ public sealed class SwapProber : IFilesystemProber
     public string Name => "swap";
     public ProbeUsage Usage => ProbeUsage.Other;
 
-    public bool Probe(IProbeSource src, ProbeResult r)
+    public bool Probe(ProbeSource src, ProbeResult r)
     {
         foreach (var page in PageSizes)
         {

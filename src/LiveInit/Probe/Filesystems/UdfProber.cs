@@ -17,7 +17,7 @@ public sealed class UdfProber : IFilesystemProber
     public string Name => "udf";
     public ProbeUsage Usage => ProbeUsage.Filesystem;
 
-    public bool Probe(IProbeSource src, ProbeResult r)
+    public bool Probe(ProbeSource src, ProbeResult r)
     {
         foreach (var bs in BlockSizes)
         {
@@ -54,7 +54,7 @@ public sealed class UdfProber : IFilesystemProber
         return false;
     }
 
-    private static bool HasVrs(IProbeSource src, int step)
+    private static bool HasVrs(ProbeSource src, int step)
     {
         var bea = false;
         for (var i = 0; i < 64; i++)

@@ -69,7 +69,7 @@ public sealed class VfatProber : IFilesystemProber
         return true;
     }
 
-    public bool Probe(IProbeSource src, ProbeResult r)
+    public bool Probe(ProbeSource src, ProbeResult r)
     {
         var bs = src.Read(0, 512);
         if (bs.IsEmpty || !Geometry(bs, out var fat)) return false;
@@ -90,10 +90,11 @@ public sealed class VfatProber : IFilesystemProber
         {
             var clusterBytes = fat.ClusterSize * fat.SectorSize;
             var startData = fat.Reserved + fat.FatSize;
-            var entries = (uint)((ulong)Bytes.Le32(bs, 0x24) * fat.SectorSize / 4);
+            var entries = (uint)Math.Min((ulong)Bytes.Le32(bs, 0x24) * fat.SectorSize / 4, uint.MaxValue);
             var next = Bytes.Le32(bs, 0x2C);
-            var maxLoop = 100;
-            while (next != 0 && next < entries && --maxLoop > 0)
+            var maxLoop = 100;   // libblkid vfat.c: at most 99 clusters of the root directory
+            var seen = new HashSet<uint>();
+            while (next >= 2 && next < entries && --maxLoop > 0 && seen.Add(next))
             {
                 var off = ((long)startData + (long)(next - 2) * fat.ClusterSize) * fat.SectorSize;
                 volLabel = SearchLabel(src, off, clusterBytes / 32);
@@ -124,23 +125,28 @@ public sealed class VfatProber : IFilesystemProber
         return true;
     }
 
-    /// <summary>The first volume-label entry of a directory region (libblkid search_fat_label).</summary>
-    private static byte[]? SearchLabel(IProbeSource src, long offset, uint entries)
+    /// <summary>The first volume-label entry of a directory region (libblkid search_fat_label), read in slices of
+    /// <see cref="ProbeSource.SliceSize"/> up to the end-of-directory entry.</summary>
+    private static byte[]? SearchLabel(ProbeSource src, long offset, uint entries)
     {
         if (entries == 0 || entries > 1 << 20) return null;
-        var dir = src.Read(offset, (int)entries * 32);
-        if (dir.IsEmpty) return null;
-        for (var i = 0; i < entries; i++)
+        var length = entries * 32L;
+        for (long pos = 0; pos < length; pos += ProbeSource.SliceSize)
         {
-            var e = dir.Slice(i * 32, 32);
-            if (e[0] == 0x00) break;
-            var attr = e[11];
-            if (e[0] == 0xE5 || Bytes.Le16(e, 20) != 0 || Bytes.Le16(e, 26) != 0 || (attr & 0x3F) == 0x0F) continue;
-            if ((attr & (0x08 | 0x10)) == 0x08)
+            var dir = src.Read(offset + pos, (int)Math.Min(ProbeSource.SliceSize, length - pos));
+            if (dir.IsEmpty) return null;
+            for (var i = 0; i + 32 <= dir.Length; i += 32)
             {
-                var name = e[..11].ToArray();
-                if (name[0] == 0x05) name[0] = 0xE5;
-                return name;
+                var e = dir.Slice(i, 32);
+                if (e[0] == 0x00) return null;
+                var attr = e[11];
+                if (e[0] == 0xE5 || Bytes.Le16(e, 20) != 0 || Bytes.Le16(e, 26) != 0 || (attr & 0x3F) == 0x0F) continue;
+                if ((attr & (0x08 | 0x10)) == 0x08)
+                {
+                    var name = e[..11].ToArray();
+                    if (name[0] == 0x05) name[0] = 0xE5;
+                    return name;
+                }
             }
         }
         return null;

@@ -7,7 +7,7 @@ public sealed class XfsProber : IFilesystemProber
     public string Name => "xfs";
     public ProbeUsage Usage => ProbeUsage.Filesystem;
 
-    public bool Probe(IProbeSource src, ProbeResult r)
+    public bool Probe(ProbeSource src, ProbeResult r)
     {
         var sb = src.Read(0, 512);
         if (sb.IsEmpty || !Bytes.Is(sb, 0, "XFSB")) return false;

@@ -10,7 +10,7 @@ public static class DosPartitionTable
 {
     private const int MaxLogical = 128;
 
-    public static PartitionTable? Read(IProbeSource src)
+    public static PartitionTable? Read(ProbeSource src)
     {
         var mbr = src.Read(0, 512);
         if (mbr.IsEmpty || mbr[510] != 0x55 || mbr[511] != 0xAA) return null;
@@ -35,7 +35,7 @@ public static class DosPartitionTable
     /// <summary>PARTUUID as blkid makes it; none when the disk signature is zero (e.g. xorriso hybrids).</summary>
     private static string? Uuid(uint id, int number) => id == 0 ? null : $"{id:x8}-{number:x2}";
 
-    private static void ReadLogical(IProbeSource src, long extStart, uint id, List<PartitionEntry> parts, ref int number)
+    private static void ReadLogical(ProbeSource src, long extStart, uint id, List<PartitionEntry> parts, ref int number)
     {
         var ebrLba = extStart;
         for (var n = 0; n < MaxLogical; n++)
