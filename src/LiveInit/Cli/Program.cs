@@ -24,6 +24,7 @@ public static class Program
                 "explain" => ExplainCommand.Run(args[1..]),
                 "probe" => ProbeCommand.Run(args[1..]),
                 "mkinitramfs" => MkinitramfsCommand.Run(args[1..]),
+                "remaster-step" => RemasterStepCommand.Run(args[1..]),
                 "--help" or "-h" or "help" => Help(),
                 "--version" or "-V" => VersionOut(),
                 _ => Unknown(args[0]),
@@ -56,6 +57,10 @@ public static class Program
           liveinit mkinitramfs --modules-root DIR [--kernel-release KVER] --output FILE
                                [--busybox PATH] [--module NAME...] [--compress-modules xz]
               write a reproducible gzip newc initramfs with liveinit as /init
+          liveinit remaster-step --medium DIR [--bdir antiX] [--sqname linuxfs] [--rollback|--noremaster]
+                                 [--persist-root] [--stop-after N]
+              test and repair aid: the antiX remaster step of the boot on a medium mounted elsewhere
+              (finishes an interrupted remaster/rollback); --stop-after N leaves a power cut's state
           liveinit boot [--cmdline STRING] [--sysroot DIR] [--no-switch-root]
               run the boot sequence (what /init does as PID 1); embedded in another initramfs,
               assemble the root at DIR and return instead of switching to it
