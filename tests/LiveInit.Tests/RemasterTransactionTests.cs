@@ -71,7 +71,8 @@ public class RemasterTransactionTests
 
     private static string Md5Tag(byte[] b) => LiveInit.Boot.Md5.HashHex(new MemoryStream(b));
 
-    private static Case Named(string name) => ((System.Collections.IEnumerable)Cases()).Cast<object[]>().Select(r => (Case)r[0]).Single(x => x.Name == name);
+    private static Case Named(string name) =>
+        ((System.Collections.IEnumerable)Cases()).Cast<object[]>().Select(r => (Case)r[0]).Single(x => x.Name == name);
 
     private static RemasterFixture Make(Case c) => new(c.Files, c.Links);
 
@@ -236,13 +237,46 @@ public class RemasterTransactionTests
         Assert.False(f.JournalThere);
     }
 
+    [Fact]
+    public void ARenameThatFailsMidwayIsUndone()
+    {
+        using var f = new RemasterFixture(new() { ["linuxfs"] = V1, ["linuxfs.md5"] = Md5File(V1, "linuxfs"), ["linuxfs.new"] = V2 });
+        // after linuxfs -> linuxfs.old, something takes linuxfs.old.md5: the next rename fails with EEXIST
+        var outcome = f.Run(RemasterAction.ApplyPending, false, s =>
+        {
+            if (s == 1) File.WriteAllText(Path.Combine(f.Dir, "linuxfs.old.md5"), "intruder");
+            return false;
+        });
+        Assert.Equal(RemasterResult.Refused, outcome.Result);
+        Assert.Contains("EEXIST", f.Log.All);
+        Assert.Contains("the 1 rename(s) already done were undone", f.Log.All);
+        Assert.Equal("v1", f.State()["linuxfs"]);
+        Assert.Equal("v2", f.State()["linuxfs.new"]);
+        Assert.Equal("intruder", f.State()["linuxfs.old.md5"]);
+        Assert.False(f.JournalThere);
+    }
+
+    [Fact]
+    public void AJournalThatCannotBeWrittenRenamesNothing()
+    {
+        using var f = new RemasterFixture(new() { ["linuxfs"] = V1, ["linuxfs.new"] = V2 });
+        Directory.CreateDirectory(Path.Combine(f.Dir, "." + RemasterJournal.FileName + ".tmp"));   // the temporary name is taken
+        Assert.Equal(RemasterResult.Refused, f.Run(RemasterAction.ApplyPending, false).Result);
+        Assert.Contains("the remaster journal cannot be written", f.Log.All);
+        Assert.Equal("v1", f.State()["linuxfs"]);
+        Assert.Equal("v2", f.State()["linuxfs.new"]);
+    }
+
     // ---- the incoming image is checked ---------------------------------------------------------------------
 
     public static TheoryData<string, byte[], byte[]?, string> BadNews() => new()
     {
         { "random bytes", Text(new string('x', 9000)), null, "holds no filesystem" },
         { "empty", [], null, "empty (0 bytes)" },
-        { "truncated", Squashfs("v2", 4096, bytesUsed: 1 << 20), null, "truncated: its squashfs superblock says 1048576 bytes, the file has 4096" },
+        {
+            "truncated", Squashfs("v2", 4096, bytesUsed: 1 << 20), null,
+            "truncated: its squashfs superblock says 1048576 bytes, the file has 4096"
+        },
         { "an ext image", Ext("v2"), null, "it is ext2, not squashfs or erofs" },
         { "md5 mismatch", V2, Md5File(V1, "linuxfs.new"), "but linuxfs.new.md5 says" },
         { "md5 file garbage", V2, Text("not-a-hash  linuxfs.new"), "is not an md5sum line" },
@@ -265,7 +299,10 @@ public class RemasterTransactionTests
     [Fact]
     public void AMatchingMd5IsAccepted()
     {
-        using var f = new RemasterFixture(new() { ["linuxfs"] = V1, ["linuxfs.new"] = V2, ["linuxfs.new.md5"] = Md5File(V2, "linuxfs.new") });
+        using var f = new RemasterFixture(new()
+        {
+            ["linuxfs"] = V1, ["linuxfs.new"] = V2, ["linuxfs.new.md5"] = Md5File(V2, "linuxfs.new"),
+        });
         Assert.Equal(RemasterResult.Applied, f.Run(RemasterAction.ApplyPending, false).Result);
         Assert.Equal(Md5Tag(V2), f.State()["linuxfs.md5"]);   // the md5 file follows its image
     }
@@ -321,19 +358,23 @@ public class RemasterTransactionTests
         Assert.Equal("v1", f.State()["linuxfs.old"]);
     }
 
+    private const string Head = "liveinit-remaster 1\noperation apply\nimage linuxfs\n";
+
     [Theory]
     [InlineData("garbage\n", "its first line is not")]
     [InlineData("liveinit-remaster 2\noperation apply\nimage linuxfs\nrename linuxfs linuxfs.old\nend\n", "format 2")]
-    [InlineData("liveinit-remaster 1\noperation apply\nimage linuxfs\nrename linuxfs ../linuxfs.old\nrename linuxfs.new linuxfs\nend\n", "not a plain file name")]
-    [InlineData("liveinit-remaster 1\noperation apply\nimage linuxfs\nrename homefs linuxfs.old\nrename linuxfs.new linuxfs\nend\n", "is not a rename of an apply")]
-    [InlineData("liveinit-remaster 1\noperation apply\nimage linuxfs\nrename linuxfs.new linuxfs\nrename linuxfs linuxfs.old\nend\n", "out of order")]
-    [InlineData("liveinit-remaster 1\noperation apply\nimage linuxfs\nrename linuxfs linuxfs.old\nrename linuxfs.new linuxfs\n", "no 'end' line")]
-    [InlineData("liveinit-remaster 1\noperation rollback\nimage linuxfs\nrename linuxfs linuxfs.bad\nend\n", "does not both move linuxfs aside")]
+    [InlineData(Head + "rename linuxfs ../linuxfs.old\nrename linuxfs.new linuxfs\nend\n", "not a plain file name")]
+    [InlineData(Head + "rename homefs linuxfs.old\nrename linuxfs.new linuxfs\nend\n", "is not a rename of an apply")]
+    [InlineData(Head + "rename linuxfs.new linuxfs\nrename linuxfs linuxfs.old\nend\n", "out of order")]
+    [InlineData(Head + "rename linuxfs linuxfs.old\nrename linuxfs.new linuxfs\n", "no 'end' line")]
+    [InlineData("liveinit-remaster 1\noperation rollback\nimage linuxfs\nrename linuxfs linuxfs.bad\nend\n",
+        "does not both move linuxfs aside")]
     public void AJournalThatDoesNotParseRenamesNothing(string text, string message)
     {
         using var f = new RemasterFixture(new()
         {
-            ["linuxfs"] = V1, ["linuxfs.new"] = V2, ["homefs"] = Home, [RemasterJournal.FileName] = System.Text.Encoding.ASCII.GetBytes(text),
+            ["linuxfs"] = V1, ["linuxfs.new"] = V2, ["homefs"] = Home,
+            [RemasterJournal.FileName] = System.Text.Encoding.ASCII.GetBytes(text),
         });
         var before = f.State();
         var outcome = f.Run(RemasterAction.ApplyPending, false);

@@ -22,8 +22,10 @@ public static class RemasterStepCommand
         if (!RemasterJournal.IsPlainName(image)) throw new UsageException($"--sqname '{image}' must be a plain file name");
         int? stop = null;
         if (o.Get("stop-after") is { } s)
-            stop = int.TryParse(s, out var n) && n >= 0 ? n : throw new UsageException($"--stop-after must be a step number >= 0, not '{s}'");
-        var action = o.Has("rollback") ? RemasterAction.Rollback : o.Has("noremaster") ? RemasterAction.Disabled : RemasterAction.ApplyPending;
+            stop = int.TryParse(s, out var n) && n >= 0 ? n
+                : throw new UsageException($"--stop-after must be a step number >= 0, not '{s}'");
+        var action = o.Has("rollback") ? RemasterAction.Rollback
+            : o.Has("noremaster") ? RemasterAction.Disabled : RemasterAction.ApplyPending;
         using var root = MediumRoot.Open(medium);
         var folder = new RemasterFolder(root, bdir);
         if (!folder.IsThere) throw new UsageException($"{root.Where(bdir)} is not a folder on {medium}");

@@ -32,7 +32,8 @@ public static class IncomingImage
         var declared = ImageSize.Declared(src, type);
         if (declared is null) return $"its {type} superblock gives no plausible size: a damaged copy?";
         if (declared.Value > file.Length)
-            return $"it is truncated: its {type} superblock says {declared.Value} bytes, the file has {file.Length} (an interrupted copy?)";
+            return $"it is truncated: its {type} superblock says {declared.Value} bytes, the file has {file.Length} "
+                   + "(an interrupted copy?)";
         return Md5Problem(folder, name, file);
     }
 

@@ -34,7 +34,8 @@ public static class NoJournalRecovery
                 if (role == ImageRole.Root)
                 {
                     bootInstead = source;
-                    log.Warn($"{f.Where(name)} is missing and the medium cannot be written: booting {source} as it is, renaming nothing");
+                    log.Warn($"{f.Where(name)} is missing and the medium cannot be written: booting {source} as it is, "
+                             + "renaming nothing");
                 }
                 continue;
             }
@@ -79,7 +80,8 @@ public static class NoJournalRecovery
         if (f.Exists(older))
         {
             if (IncomingImage.Problem(f, older, role) is not { } problem) return older;
-            log.Error($"{f.Where(name)} is missing; {older} cannot replace it either: {problem}. Rename a good copy to {name} by hand");
+            log.Error($"{f.Where(name)} is missing; {older} cannot replace it either: {problem}. "
+                      + $"Rename a good copy to {name} by hand");
             return null;
         }
         if (role == ImageRole.Root && (f.Exists(newer) || hasBad))

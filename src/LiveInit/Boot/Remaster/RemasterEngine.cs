@@ -37,7 +37,8 @@ public sealed class RemasterEngine(RemasterFolder folder, IRemasterLog log, Func
         if (recovered.BootInstead is not null) return new(RemasterResult.Stuck, BootInstead: recovered.BootInstead);
         var planned = RemasterPlanner.Plan(folder, req, log);
         if (planned.Journal is null)
-            return new(planned.Refused ? RemasterResult.Refused : recovered.Renamed ? RemasterResult.Recovered : RemasterResult.Nothing);
+            return new(planned.Refused ? RemasterResult.Refused
+                : recovered.Renamed ? RemasterResult.Recovered : RemasterResult.Nothing);
         if (!Writable()) return new(RemasterResult.Refused);
         var result = new RemasterTransaction(folder, log, stopAfter).Run(planned.Journal);
         return Finish(result, planned.Journal, req, replayed: false);

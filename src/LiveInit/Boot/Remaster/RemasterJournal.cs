@@ -67,7 +67,8 @@ public sealed record RemasterJournal(RemasterOperation Operation, string Image, 
             {
                 if (w.Length != 2 || w[0] != Magic) return Fail($"its first line is not '{Magic} {FormatVersion}'", out error);
                 if (w[1] != FormatVersion.ToString())
-                    return Fail($"it is format {Printable(w[1])}, not {FormatVersion} (written by another LiveInit version?)", out error);
+                    return Fail($"it is format {Printable(w[1])}, not {FormatVersion} (written by another LiveInit version?)",
+                        out error);
                 state = 1;
                 continue;
             }

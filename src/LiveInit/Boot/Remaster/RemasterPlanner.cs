@@ -62,7 +62,8 @@ public static class RemasterPlanner
         if (blockers.Count > 0)
         {
             log.Warn($"a new {x} is waiting, but {Exist(f, blockers)} from an earlier remaster (LiveInit never replaces a file). "
-                     + $"Delete or rename {string.Join(" and ", blockers)} (or boot with rollback) and reboot to apply it; {current}.");
+                     + $"Delete or rename {string.Join(" and ", blockers)} (or boot with rollback) and reboot to apply it; "
+                     + $"{current}.");
             return new(null, true);
         }
         if (IncomingImage.Problem(f, x + ".new", ImageRole.Root) is { } problem)
@@ -74,11 +75,13 @@ public static class RemasterPlanner
         if (withRootfs && IncomingImage.Problem(f, R + ".new", ImageRole.Persistence) is { } rootProblem)
         {
             log.Warn($"{f.Where(R + ".new")} is not usable: {rootProblem}. It belongs with {x}.new, so neither is applied; "
-                     + $"both are left in place. Make rootfs.new again (or delete it to keep the current rootfs) and reboot; {current}.");
+                     + "both are left in place. Make rootfs.new again (or delete it to keep the current rootfs) and reboot; "
+                     + $"{current}.");
             return new(null, true);
         }
         if (req.PersistRoot && !withRootfs && f.Exists(R))
-            log.Notice($"root persistence: there is no {R}.new beside {x}.new, so {R} (the changes saved so far) is kept over the new {x}");
+            log.Notice($"root persistence: there is no {R}.new beside {x}.new, so {R} (the changes saved so far) is kept "
+                       + $"over the new {x}");
         return Checked(new RemasterJournal(RemasterOperation.Apply, x, steps), log);
     }
 

@@ -32,7 +32,14 @@ public sealed class RemasterTransaction(RemasterFolder folder, IRemasterLog log,
     /// <summary>A new transaction: journal first, then every rename, then the journal goes.</summary>
     public TransactionResult Run(RemasterJournal journal)
     {
-        folder.WriteDurably(Journal, journal.Serialize());
+        try { folder.WriteDurably(Journal, journal.Serialize()); }
+        catch (IOException e)
+        {
+            // nothing is renamed before the journal is durable: a full or failing medium changes nothing
+            log.Warn($"the remaster journal cannot be written ({e.Message}); nothing was renamed. Free some space on the "
+                     + "medium (or check it) and reboot");
+            return TransactionResult.Undone;
+        }
         log.Info($"remaster journal {folder.Where(Journal)} written: {P(string.Join(", ", journal.Renames))}");
         return Stop(0) ? TransactionResult.Interrupted : Continue(journal, 0, checkIncoming: false);
     }
@@ -105,11 +112,14 @@ public sealed class RemasterTransaction(RemasterFolder folder, IRemasterLog log,
             try { folder.Rename(step.To, step.From); }
             catch (IOException e)
             {
-                log.Error($"undoing {P(step.ToString())} failed ({e.Message}); {folder.Where(Journal)} is kept and the next boot tries again");
+                log.Error($"undoing {P(step.ToString())} failed ({e.Message}); {folder.Where(Journal)} is kept and the next "
+                          + "boot tries again");
                 return TransactionResult.Stuck;
             }
         }
-        if (done > 0) log.Notice($"the {done} rename(s) already done were undone: the folder is as before the {RemasterJournal.OperationName(journal.Operation)}");
+        if (done > 0)
+            log.Notice($"the {done} rename(s) already done were undone: the folder is as before the "
+                       + RemasterJournal.OperationName(journal.Operation));
         RemoveJournal();
         return TransactionResult.Undone;
     }
@@ -124,7 +134,8 @@ public sealed class RemasterTransaction(RemasterFolder folder, IRemasterLog log,
         catch (IOException e)
         {
             // every rename is done: the next boot finds the final state and only removes the journal
-            log.Warn($"{folder.Where(Journal)} could not be removed ({e.Message}); the next boot finds the renames done and removes it");
+            log.Warn($"{folder.Where(Journal)} could not be removed ({e.Message}); the next boot finds the renames done "
+                     + "and removes it");
             return false;
         }
     }

@@ -30,13 +30,16 @@ public sealed class ApplyRemaster(RemasterPlan plan, string mediumMount) : BootS
 
     public override void Run(BootContext ctx)
     {
-        using var root = MediumRoot.Open(mediumMount);
-        var folder = new RemasterFolder(root, plan.Directory);
-        if (!folder.IsThere) return;
-        var engine = new RemasterEngine(folder, new BootRemasterLog(ctx.Log), () => Writable(ctx));
         RemasterOutcome outcome;
-        try { outcome = engine.Run(new RemasterRequest(plan.Action, plan.ImageName, plan.SwapRootfs)); }
-        catch (IOException e)
+        try
+        {
+            using var root = MediumRoot.Open(mediumMount);
+            var folder = new RemasterFolder(root, plan.Directory);
+            if (!folder.IsThere) return;
+            var engine = new RemasterEngine(folder, new BootRemasterLog(ctx.Log), () => Writable(ctx));
+            outcome = engine.Run(new RemasterRequest(plan.Action, plan.ImageName, plan.SwapRootfs));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
             // a medium that fails under us: the journal (if any) stays and the next boot finishes the transaction
             ctx.Log.Error($"live remastering stopped: {e.Message}; booting what is there");
@@ -52,7 +55,8 @@ public sealed class ApplyRemaster(RemasterPlan plan, string mediumMount) : BootS
         var mp = ctx.Plan.Medium.MountPoint;
         if (ctx.Medium?.Type is "iso9660" or "udf")
         {
-            ctx.Log.Warn($"the boot medium is {ctx.Medium.Type} (read-only by nature): live remastering needs a writable USB or hard-disk install");
+            ctx.Log.Warn($"the boot medium is {ctx.Medium.Type} (read-only by nature): live remastering needs a writable USB "
+                         + "or hard-disk install");
             return false;
         }
         var err = Libc.TryMount(null, mp, null, Libc.MS_REMOUNT, null);
