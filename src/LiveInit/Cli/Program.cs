@@ -20,6 +20,7 @@ public static class Program
                 "explain" => ExplainCommand.Run(args[1..]),
                 "probe" => ProbeCommand.Run(args[1..]),
                 "mkinitramfs" => MkinitramfsCommand.Run(args[1..]),
+                "remaster-step" => RemasterStepCommand.Run(args[1..]),
                 "--help" or "-h" or "help" => Help(),
                 "--version" or "-V" => VersionOut(),
                 _ => Unknown(args[0]),
@@ -80,6 +81,10 @@ public static class Program
                                [--emergency shell|reboot|poweroff]
               write a reproducible gzip newc initramfs with liveinit as /init; --emergency sets what a
               fatal boot error ends in (the command line can make it stricter, never weaker)
+          liveinit remaster-step --medium DIR [--bdir antiX] [--sqname linuxfs] [--rollback|--noremaster]
+                                 [--persist-root] [--stop-after N]
+              test and repair aid: the antiX remaster step of the boot on a medium mounted elsewhere
+              (finishes an interrupted remaster/rollback); --stop-after N leaves a power cut's state
           liveinit boot [--cmdline STRING] [--sysroot DIR] [--no-switch-root]
               run the boot sequence (what /init does as PID 1); embedded in another initramfs,
               assemble the root at DIR and return instead of switching to it

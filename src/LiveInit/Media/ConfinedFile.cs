@@ -33,5 +33,18 @@ public sealed class ConfinedFile : IDisposable
             bufferSize);
     }
 
+    /// <summary>The whole content of a small file (a journal, a checksum file), or null when it holds more than
+    /// <paramref name="max"/> bytes: a file on a medium is never read without a bound.</summary>
+    public byte[]? ReadSmall(int max)
+    {
+        if (Length > max) return null;
+        var buf = new byte[max + 1];
+        var n = Libc.PRead(Fd, buf, 0, Where);
+        return n > max ? null : buf[..n];
+    }
+
+    /// <summary>Reads at <paramref name="offset"/> until the buffer is full or the file ends; the bytes read.</summary>
+    public int ReadAt(long offset, Span<byte> buffer) => Libc.PRead(Fd, buffer, offset, Where);
+
     public void Dispose() => Fd.Dispose();
 }

@@ -180,6 +180,19 @@ public sealed class MediumRoot : IDisposable
         dir.Sync();
     }
 
+    /// <summary>Whether a name is there at all, as rename sees it: the entry itself (a link counts, even a
+    /// dangling one; what it points to does not matter). Its folder is resolved with the usual rules; a folder
+    /// that is missing means the name is missing.</summary>
+    public bool Exists(string rel)
+    {
+        var (dirRel, name) = Split(Clean(rel));
+        if (Lookup(dirRel).Kind != EntryKind.Directory) return false;
+        using var dir = OpenDirectory(dirRel);
+        if (Libc.TryLstatAt(dir.Fd, name, out _, out var err)) return true;
+        if (err is Errno.ENOENT or Errno.ENOTDIR) return false;
+        throw new NativeException("stat", Where(rel), err);
+    }
+
     /// <summary>Removes a file or a link (never what a link points to); a missing entry is not an error.</summary>
     public void DeleteFile(string rel)
     {
