@@ -12,7 +12,7 @@ public static class ImageSize
     private const uint ExtIncompat64Bit = 0x80;
 
     /// <summary>The size the superblock declares, or null when the type has none or the values are absurd.</summary>
-    public static long? Declared(IProbeSource src, string type)
+    public static long? Declared(ProbeSource src, string type)
     {
         switch (type)
         {
