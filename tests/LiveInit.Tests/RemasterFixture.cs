@@ -89,7 +89,7 @@ public sealed class RemasterFixture : IDisposable
         return b;
     }
 
-    public static byte[] Text(string tag) => Encoding.ASCII.GetBytes(tag);
+    public static byte[] Ascii(string tag) => Encoding.ASCII.GetBytes(tag);
 
     public static byte[] Md5File(byte[] content, string name) =>
         Encoding.ASCII.GetBytes($"{Md5.HashHex(new MemoryStream(content))}  {name}\n");

@@ -189,7 +189,7 @@ public class RemasterTransactionTests
             {
                 ["linuxfs"] = V2, ["linuxfs.old"] = V1, ["linuxfs.bad"] = V3, ["rootfs"] = R2, ["rootfs.old"] = R1, ["rootfs.bad"] = R1,
             };
-        files[stale] = Text("stale");
+        files[stale] = Ascii("stale");
         using var f = new RemasterFixture(files);
         var before = f.State();
         Assert.Equal(RemasterResult.Refused, f.Run(action, persistRoot).Result);
@@ -212,7 +212,7 @@ public class RemasterTransactionTests
     [Fact]
     public void RenameNeverReplacesEvenWhenAskedDirectly()
     {
-        using var f = new RemasterFixture(new() { ["a"] = Text("A"), ["b"] = Text("B") });
+        using var f = new RemasterFixture(new() { ["a"] = Ascii("A"), ["b"] = Ascii("B") });
         var e = Assert.ThrowsAny<IOException>(() => f.Folder.Rename("a", "b"));
         Assert.Contains("EEXIST", e.Message);
         Assert.Equal("A", f.State()["a"]);
@@ -271,7 +271,7 @@ public class RemasterTransactionTests
 
     public static TheoryData<string, byte[], byte[]?, string> BadNews() => new()
     {
-        { "random bytes", Text(new string('x', 9000)), null, "holds no filesystem" },
+        { "random bytes", Ascii(new string('x', 9000)), null, "holds no filesystem" },
         { "empty", [], null, "empty (0 bytes)" },
         {
             "truncated", Squashfs("v2", 4096, bytesUsed: 1 << 20), null,
@@ -279,7 +279,7 @@ public class RemasterTransactionTests
         },
         { "an ext image", Ext("v2"), null, "it is ext2, not squashfs or erofs" },
         { "md5 mismatch", V2, Md5File(V1, "linuxfs.new"), "but linuxfs.new.md5 says" },
-        { "md5 file garbage", V2, Text("not-a-hash  linuxfs.new"), "is not an md5sum line" },
+        { "md5 file garbage", V2, Ascii("not-a-hash  linuxfs.new"), "is not an md5sum line" },
     };
 
     [Theory, MemberData(nameof(BadNews))]
@@ -426,7 +426,7 @@ public class RemasterTransactionTests
     [Fact]
     public void WithoutAJournalADamagedNewIsNotUsedTheOldIs()
     {
-        using var f = new RemasterFixture(new() { ["linuxfs.old"] = V1, ["linuxfs.new"] = Text("junk") });
+        using var f = new RemasterFixture(new() { ["linuxfs.old"] = V1, ["linuxfs.new"] = Ascii("junk") });
         f.Run(RemasterAction.ApplyPending, false);
         Assert.Equal("v1", f.State()["linuxfs"]);
         Assert.Equal("junk", f.State()["linuxfs.new"]);
