@@ -153,7 +153,7 @@ public class DialectTests
         var text = LiveInit.Cli.ExplainCommand.Render(KernelCommandLine.Parse("backstore=alldev"), "text");
         Assert.Contains("looked into read-only at /run/liveinit/search", text);
         Assert.Contains("read-write at /run/liveinit/store", text);
-        Assert.Contains("at /run/liveinit/cow", text);
+        Assert.Contains("RAM (a tmpfs of its own, size 50% of RAM, upper /run/liveinit/cow/upperdir)", text);
         var json = LiveInit.Cli.ExplainCommand.Render(KernelCommandLine.Parse("archisolabel=A cow_label=P"), "json");
         Assert.Contains("\"mountPoint\": \"/run/archiso/cowspace\"", json);
         Assert.Contains("\"directory\": \"persistent_A/x86_64\"", json);

@@ -51,8 +51,8 @@ public static class PlanText
         _ => w.GetType().Name,
     };
 
-    /// <summary>"RAM (tmpfs 256M at /run/archiso/cowspace, upper persistent_X/x86_64/upperdir)".</summary>
-    public static string Ram(RamPlan r) => $"RAM (a tmpfs of its own, size {r.Size}, at {r.MountPoint}, upper {r.UpperDir})";
+    /// <summary>"RAM (a tmpfs of its own, size 256M, upper /run/archiso/cowspace/persistent_X/x86_64/upperdir)".</summary>
+    public static string Ram(RamPlan r) => $"RAM (a tmpfs of its own, size {r.Size}, upper {r.MountPoint}/{r.UpperDir})";
 
     private static string Where(LoopFileUpper l) => l.Device is not null ? $"the device {l.Device}"
         : l.OnBootMedium ? "the boot medium"

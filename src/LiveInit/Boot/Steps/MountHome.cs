@@ -13,7 +13,10 @@ public sealed class MountHome(HomePlan home, string mediumMount) : BootStep
 
     public override void Run(BootContext ctx)
     {
-        using var medium = MediumRoot.Open(mediumMount);
+        MediumRoot medium;
+        try { medium = MediumRoot.Open(mediumMount); }
+        catch (NativeException e) { ctx.Log.Warn($"home persistence: the medium is not there ({e.Message}); /home stays in the root's writable layer"); return; }
+        using var _ = medium;
         var entry = medium.Lookup(home.FilePath);
         switch (entry.Kind)
         {

@@ -67,7 +67,12 @@ public sealed class LoopFileUpperStrategy(LoopFileUpper l) : WritableStrategy
         foreach (var d in candidates)
         {
             var e = LookInto(ctx, d);
-            if (e is null or { Kind: EntryKind.Missing or EntryKind.Directory }) continue;
+            if (e is null) continue;
+            if (e.Value.Kind is EntryKind.Missing or EntryKind.Directory)
+            {
+                ctx.Log.Info($"looked into {d.Summary()} (read-only, no journal replay): no /{l.FilePath}");
+                continue;
+            }
             if (e.Value.Kind == EntryKind.Refused)
             {
                 ctx.Log.Warn($"{Why} on {d.Device.DevPath}: {e.Value.Where}: refused: {e.Value.Why}; trying the next device");

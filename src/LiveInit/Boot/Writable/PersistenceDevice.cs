@@ -112,6 +112,11 @@ internal sealed class PersistenceDevice
         {
             _held?.Release(ctx);
             _held = null;
+            if (Device.Device.ReadOnly)
+            {
+                Refuse(ctx, $"{DevPath} is read-only (write-protect switch, or a filesystem error)");
+                return false;
+            }
             try { Mounts.MountDevice(ctx, DevPath, Device.Type!, MountPoint, readOnly: false, options); }
             catch (NativeException e)
             {
