@@ -402,7 +402,7 @@ public class DialectTests
     public void BadEmergencyAndInit()
     {
         var p = Plan("archisolabel=A rd.emergency=explode init=sbin/init");
-        Assert.Equal(FailureAction.Shell, p.Failure.Action);
+        Assert.Equal(FailureAction.Poweroff, p.Failure.Action);   // fail closed: a typo must not give a shell
         Assert.True(HasError(p, "rd.emergency"));
         Assert.True(HasError(p, "init"));
         Assert.Null(p.Init.Path);

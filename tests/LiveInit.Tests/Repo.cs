@@ -7,7 +7,7 @@ public static class Repo
 {
     public static string Root { get; } = FindRoot();
     public static string Agent => Path.Combine(Root, "artifacts", "liveinit");
-    public static string Corpus => Path.GetFullPath(Path.Combine(Root, "..", "shared", "testdata", "util-linux-blkid"));
+    public static string Corpus => Path.Combine(Root, "tests", "data", "util-linux-blkid");
 
     private static string FindRoot()
     {

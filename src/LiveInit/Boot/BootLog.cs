@@ -6,10 +6,14 @@ namespace LiveInit.Boot;
 /// <summary>Every step logs here: to /dev/kmsg as <c>&lt;N&gt;liveinit: …</c> (kept under the kmsg line
 /// limit) and as a readable line on the console. The console shows a line when its level is below the
 /// threshold: <c>loglevel=N</c> sets it as for the kernel; else <c>quiet</c> keeps notices, warnings and
-/// errors (6), the default adds informational lines (7) and <c>liveinit.debug</c> debug lines (8).</summary>
+/// errors (6), the default adds informational lines (7) and <c>liveinit.debug</c> debug lines (8).
+/// Nothing here throws: PID 1 logs from its error paths, and a log that fails must not take it down. The
+/// descriptors are close-on-exec (<see cref="Libc.TryOpen"/>), so they stay open until execve of the real init
+/// succeeds and vanish with it; a failed execve can still be reported.</summary>
 public sealed class BootLog : IDisposable
 {
     private const int KmsgLineMax = 900;
+    private readonly string _kmsgPath, _consolePath;
     private SafeFd? _kmsg;
     private SafeFd? _console;
     private int _kernelConsoleLevel = -1;
@@ -17,11 +21,15 @@ public sealed class BootLog : IDisposable
     public bool Debug { get; set; }
     public int? LogLevel { get; set; }
 
+    public BootLog() : this("/dev/kmsg", "/dev/console") { }
+
+    /// <summary>A log whose outputs are other files (tests: never this machine's own kernel log).</summary>
+    internal BootLog(string kmsgPath, string consolePath) => (_kmsgPath, _consolePath) = (kmsgPath, consolePath);
+
     private int ConsoleThreshold => Debug ? 8 : LogLevel ?? (Quiet ? 6 : 7);
 
-    /// <summary>Opens /dev/kmsg and /dev/console when they exist; before that (and outside an initramfs)
-    /// lines go to standard error.</summary>
-    /// <summary>Opens the outputs. <paramref name="unlimitKmsg"/> (the boot command: as /init or as a hook in
+    /// <summary>Opens /dev/kmsg and /dev/console when they exist (before that, and outside an initramfs,
+    /// lines go to standard error). <paramref name="unlimitKmsg"/> (the boot command: as /init or as a hook in
     /// another initramfs) turns off the kernel's rate limit on /dev/kmsg writers, which would drop our lines.</summary>
     public void Open(bool unlimitKmsg = false)
     {
@@ -31,10 +39,15 @@ public sealed class BootLog : IDisposable
             try { File.WriteAllText("/proc/sys/kernel/printk_devkmsg", "on\n"); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
-        _kmsg ??= Libc.TryOpen("/dev/kmsg", Libc.O_WRONLY | Libc.O_NOCTTY, out _);
-        _console ??= Libc.TryOpen("/dev/console", Libc.O_WRONLY | Libc.O_NOCTTY | Libc.O_NONBLOCK, out _);
+        try
+        {
+            if (_kmsg is null || _kmsg.IsClosed) _kmsg = Libc.TryOpen(_kmsgPath, Libc.O_WRONLY | Libc.O_NOCTTY, out _);
+            if (_console is null || _console.IsClosed)
+                _console = Libc.TryOpen(_consolePath, Libc.O_WRONLY | Libc.O_NOCTTY | Libc.O_NONBLOCK, out _);
+        }
+        catch (Exception) { }   // a log that cannot open falls back to standard error
         try { _kernelConsoleLevel = int.Parse(File.ReadAllText("/proc/sys/kernel/printk").Split('\t', ' ')[0]); }
-        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException) { _kernelConsoleLevel = -1; }
+        catch (Exception) { _kernelConsoleLevel = -1; }
     }
 
     public void Info(string msg) => Write(6, msg);
@@ -48,13 +61,25 @@ public sealed class BootLog : IDisposable
     /// <summary>Text for the console only (reports, plans), line by line.</summary>
     public void Console(string text)
     {
-        var bytes = Encoding.UTF8.GetBytes(text.Replace("\n", "\r\n"));
-        if (_console is not null) Libc.TryWrite(_console, bytes);
-        else System.Console.Error.Write(text);
+        try
+        {
+            var bytes = Encoding.UTF8.GetBytes(text.Replace("\n", "\r\n"));
+            if (_console is { IsClosed: false } c) Libc.TryWrite(c, bytes);
+            else System.Console.Error.Write(text);
+        }
+        catch (Exception) { }   // nowhere left to say it
     }
 
     private void Write(int level, string msg)
     {
+        try { WriteLines(level, msg); }
+        catch (Exception) { }   // nowhere left to say it
+    }
+
+    private void WriteLines(int level, string msg)
+    {
+        if (_kmsg is { IsClosed: true }) _kmsg = null;
+        if (_console is { IsClosed: true }) _console = null;
         var console = level < ConsoleThreshold;
         foreach (var line in msg.Split('\n'))
         {
@@ -68,9 +93,11 @@ public sealed class BootLog : IDisposable
         }
     }
 
+    /// <summary>Closes the outputs; later lines go to standard error until <see cref="Open"/> runs again.</summary>
     public void Dispose()
     {
         _kmsg?.Dispose();
         _console?.Dispose();
+        _kmsg = _console = null;
     }
 }

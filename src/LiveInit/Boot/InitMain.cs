@@ -4,16 +4,36 @@ using LiveInit.Cmdline;
 using LiveInit.Devices;
 using LiveInit.Dialects;
 using LiveInit.Native;
+using LiveInit.Plan;
 
 namespace LiveInit.Boot;
 
-/// <summary>The boot: as PID 1 (/init) or as <c>liveinit boot</c>. Reads the command line, builds the plan,
-/// runs its steps in order; any failure goes to <see cref="Emergency"/>.</summary>
+/// <summary>The boot: as PID 1 (/init) or as <c>liveinit boot</c>. Reads the command line and the initramfs's
+/// defaults, builds the plan, runs its steps in order; any failure, expected or not, goes to
+/// <see cref="Emergency"/>, which as PID 1 never returns.</summary>
 public static class InitMain
 {
+    /// <summary>What the emergency report can use when a failure comes, filled in as the boot goes.</summary>
+    private sealed class State
+    {
+        public BootPlan? Plan;
+        public BootContext? Context;
+        public IReadOnlyList<string> Steps = [];
+    }
+
     public static int Run(string[] args)
     {
         var log = new BootLog();
+        var state = new State();
+        try { return Boot(args, log, state); }
+        catch (Exception e)
+        {
+            return Emergency.Handle(log, state.Plan, state.Context, state.Steps, $"internal error: {e}");
+        }
+    }
+
+    private static int Boot(string[] args, BootLog log, State state)
+    {
         try { MountKernelFilesystems.MountAll(); }
         catch (NativeException e) { Console.Error.WriteLine($"liveinit: {e.Message}"); }
         log.Open(unlimitKmsg: true);
@@ -32,18 +52,23 @@ public static class InitMain
         KernelCommandLine cmdline;
         try { cmdline = cmdlineText is not null ? KernelCommandLine.Parse(cmdlineText) : KernelCommandLine.FromProc(); }
         catch (IOException) { cmdline = KernelCommandLine.Parse(""); }
-        var plan = DialectSelector.Plan(cmdline);
+        var plan = state.Plan = DialectSelector.Plan(cmdline, InitramfsDefaults.Load());
         log.Quiet = plan.Log.Quiet;
         log.Debug = plan.Log.Debug;
         log.LogLevel = plan.Log.LogLevel;
         log.Notice($"LiveInit {Cli.Program.Version}: {plan.Dialect} boot");
         foreach (var d in plan.Diagnostics)
-            if (d.Severity == Plan.Severity.Error) log.Error($"{d.Parameter}: {d.Message}"); else log.Warn($"{d.Parameter}: {d.Message}");
+        {
+            if (d.Severity == Severity.Error) log.Error($"{d.Parameter}: {d.Message}");
+            else log.Warn($"{d.Parameter}: {d.Message}");
+        }
 
         using var ctx = new BootContext(plan, log, options);
+        state.Context = ctx;
         ctx.Uevents = UeventListener.TryOpen(log.Warn);   // before the first sysfs scan
         var steps = BootSequence.For(plan, options);
         var descriptions = steps.Select(s => s.Describe()).ToList();
+        state.Steps = descriptions;
         var total = Stopwatch.StartNew();
         for (var i = 0; i < steps.Count; i++)
         {
@@ -51,20 +76,21 @@ public static class InitMain
             log.Info($"[{i + 1}/{steps.Count}] {descriptions[i]}");
             var sw = Stopwatch.StartNew();
             try { step.Run(ctx); }
-            catch (BootFailure e) { return Emergency.Handle(ctx, descriptions, e.Message); }
+            catch (BootFailure e) { return Emergency.Handle(log, plan, ctx, descriptions, e.Message); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                return Emergency.Handle(ctx, descriptions, $"step '{descriptions[i]}' failed: {e.Message}");
+                return Emergency.Handle(log, plan, ctx, descriptions, $"step '{descriptions[i]}' failed: {e.Message}");
             }
             catch (Exception e)
             {
-                return Emergency.Handle(ctx, descriptions, $"internal error in step '{descriptions[i]}': {e}");
+                var what = $"internal error in step '{descriptions[i]}': {e}";
+                return Emergency.Handle(log, plan, ctx, descriptions, what);
             }
             log.Trace($"step {i + 1} took {sw.ElapsedMilliseconds} ms (total {total.ElapsedMilliseconds} ms)");
         }
         if (!steps.Any(s => s is AssembleRoot))
-            return Emergency.Handle(ctx, descriptions, "the command line does not describe a live medium: "
-                + string.Join("; ", plan.Diagnostics.Where(d => d.Severity == Plan.Severity.Error).Select(d => d.Message)));
+            return Emergency.Handle(log, plan, ctx, descriptions, "the command line does not describe a live medium: "
+                + string.Join("; ", plan.Diagnostics.Where(d => d.Severity == Severity.Error).Select(d => d.Message)));
         ctx.FinishDrivers();
         log.Notice($"root assembled at {options.NewRoot}; the embedding initramfs switches to it");
         return 0;

@@ -5,31 +5,60 @@ using LiveInit.Plan;
 namespace LiveInit.Boot;
 
 /// <summary>
-/// switch_root in the manner of systemd's switch-root.c and busybox: check that the new root has an init
-/// before anything irreversible; make / private; move the API filesystems (/dev /proc /sys /run) and the
-/// dialect's mount trees into the new root; delete the initramfs only when we are PID 1, / is ramfs/tmpfs and
-/// the new root is another filesystem, never crossing st_dev; then MS_MOVE the new root onto /, chroot and
-/// exec init with the arguments after <c>--</c>.
+/// switch_root in the manner of systemd's switch-root.c and busybox. Every init candidate is checked
+/// (<see cref="InitCandidates"/>) while the initramfs and its emergency shell still exist: when none is good
+/// the boot fails here, before anything irreversible. Then: make / private; move the API filesystems
+/// (/dev /proc /sys /run) and the dialect's mount trees into the new root; delete the initramfs only when we
+/// are PID 1, / is ramfs/tmpfs and the new root is another filesystem, never crossing st_dev; MS_MOVE the new
+/// root onto /, chroot, and exec the first good candidate with the arguments after <c>--</c> (the next good one
+/// when execve fails). The log stays open throughout: its descriptors are close-on-exec.
 /// </summary>
 public static class RootSwitcher
 {
-    public static readonly string[] DefaultInits = ["/sbin/init", "/etc/init", "/bin/init", "/bin/sh"];
+    public static readonly string[] DefaultInits = InitCandidates.KernelOrder;
     private static readonly string[] ApiMounts = ["/dev", "/proc", "/sys", "/run"];
 
     public static void Switch(BootContext ctx, InitPlan plan)
     {
         var root = ctx.NewRoot;
-        var candidates = plan.Path is not null ? new[] { plan.Path }.Concat(DefaultInits).ToArray() : DefaultInits;
-        var init = candidates.FirstOrDefault(c => ResolveInRoot(root, c) is { } p && Libc.TryStat(p, out var st) && st.IsRegular);
-        if (init is null)
-            throw new BootFailure($"the new root has no init ({string.Join(", ", candidates)}): the image is not a bootable root filesystem, or init= is wrong");
-        if (plan.Path is not null && init != plan.Path) ctx.Log.Warn($"init={plan.Path} does not exist in the new root; using {init}");
+        var checkedInits = InitCandidates.Check(root, plan.Path);
+        foreach (var c in checkedInits.Where(c => !c.IsGood))
+        {
+            if (c.Path == plan.Path)
+                ctx.Log.Warn($"init={c.Path} {c.Problem}; trying {string.Join(", ", DefaultInits)}");
+            else ctx.Log.Detail($"init candidate {c.Path} {c.Problem}");
+        }
+        var good = checkedInits.Where(c => c.IsGood).Select(c => c.Path).ToList();
+        if (good.Count == 0)
+            throw new BootFailure("the new root has no init that can run: "
+                + string.Join("; ", checkedInits.Select(c => $"{c.Path} {c.Problem}"))
+                + ". The image is not a bootable root filesystem, or init= names the wrong file.");
         if (Libc.Getpid() != 1)
             throw new BootFailure($"not PID 1: the root is ready at {root}, but switch_root is only done by /init");
 
         ctx.FinishDrivers();   // no module may still be read from the initramfs when it is deleted
         Libc.Sync();
         Libc.TryMount(null, "/", null, Libc.MS_REC | Libc.MS_PRIVATE, null);
+        MoveMounts(ctx, root);
+        ctx.Log.Notice($"switching to the new root, exec {good[0]}");
+        Libc.Chdir(root);
+        DeleteInitramfs(root);
+        var moved = Libc.TryMount(root, "/", null, Libc.MS_MOVE, null);
+        if (moved != 0) ctx.Log.Warn($"moving {root} onto / failed ({Errno.Describe(moved)}); chroot into it instead");
+        Libc.Chroot(".");
+        Libc.Chdir("/");
+        var env = new List<string>();
+        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables()) env.Add($"{e.Key}={e.Value}");
+        foreach (var c in good)
+        {
+            var err = Libc.Execve(c, [c, .. plan.Arguments], env);
+            ctx.Log.Error($"exec {c} failed: {Errno.Describe(err)}");
+        }
+        throw new BootFailure($"no init could be executed in the new root (tried {string.Join(", ", good)})");
+    }
+
+    private static void MoveMounts(BootContext ctx, string root)
+    {
         foreach (var m in ApiMounts.Concat(ctx.ExtraMountRoots))
         {
             if (!Mounts.IsMountPoint(m) && !ctx.ExtraMountRoots.Contains(m)) continue;
@@ -43,21 +72,6 @@ public static class RootSwitcher
                 Libc.TryUmount(m, Libc.MNT_DETACH);
             }
         }
-        ctx.Log.Notice($"switching to the new root, exec {init}");
-        ctx.Log.Dispose();
-        Libc.Chdir(root);
-        DeleteInitramfs(root);
-        Libc.Mount(root, "/", null, Libc.MS_MOVE, null);
-        Libc.Chroot(".");
-        Libc.Chdir("/");
-        var env = new List<string>();
-        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables()) env.Add($"{e.Key}={e.Value}");
-        foreach (var c in new[] { init }.Concat(candidates.Where(c => c != init)))
-        {
-            var err = Libc.Execve(c, [c, .. plan.Arguments], env);
-            ctx.Log.Error($"exec {c} failed: {Errno.Describe(err)}");
-        }
-        throw new BootFailure("no init could be executed in the new root");
     }
 
     /// <summary>Resolves a path inside a root the way chroot would (absolute symlinks stay inside).</summary>

@@ -11,17 +11,21 @@ public static class ExplainCommand
 {
     public static int Run(string[] args)
     {
-        var o = Options.Parse(args, ["cmdline", "format"]);
+        var o = Options.Parse(args, ["cmdline", "format", "initramfs-config"]);
         var format = o.Get("format") ?? "text";
         if (format is not ("text" or "json")) throw new UsageException($"--format must be text or json, not '{format}'");
         var cmdline = o.Get("cmdline") is { } text ? KernelCommandLine.Parse(text) : KernelCommandLine.FromProc();
-        Console.Out.Write(Render(cmdline, format));
+        var config = o.Get("initramfs-config");
+        if (config is not null && !File.Exists(config))
+            throw new UsageException($"--initramfs-config: {config} does not exist");
+        // in the initramfs (or with --initramfs-config) the image's own emergency default counts, as at boot
+        Console.Out.Write(Render(cmdline, format, InitramfsDefaults.Load(config ?? InitramfsDefaults.DefaultPath)));
         return 0;
     }
 
-    public static string Render(KernelCommandLine cmdline, string format)
+    public static string Render(KernelCommandLine cmdline, string format, InitramfsDefaults? image = null)
     {
-        var plan = DialectSelector.Plan(cmdline);
+        var plan = DialectSelector.Plan(cmdline, image);
         var steps = BootSequence.For(plan).Select(s => s.Describe()).ToList();
         if (format == "text") return PlanText.Render(plan, steps);
         var context = new PlanJsonContext(new JsonSerializerOptions(PlanJsonContext.Default.Options)

@@ -1,4 +1,5 @@
 using LiveInit.Initramfs;
+using LiveInit.Plan;
 
 namespace LiveInit.Cli;
 
@@ -7,9 +8,18 @@ public static class MkinitramfsCommand
 {
     public static int Run(string[] args)
     {
-        var o = Options.Parse(args, ["modules-root", "kernel-release", "output", "busybox", "module", "agent", "compress-modules"], ["no-busybox"]);
+        var o = Options.Parse(args,
+            ["modules-root", "kernel-release", "output", "busybox", "module", "agent", "compress-modules", "emergency"],
+            ["no-busybox"]);
         var compress = o.Get("compress-modules");
         if (compress is not (null or "xz")) throw new UsageException($"--compress-modules takes xz, not '{compress}'");
+        FailureAction? emergency = null;
+        if (o.Get("emergency") is { } e)
+        {
+            if (e == "halt" || !FailureActions.TryParse(e, out var action))
+                throw new UsageException($"--emergency takes shell, reboot or poweroff, not '{e}'");
+            emergency = action;
+        }
         var root = o.Get("modules-root") ?? throw new UsageException("--modules-root DIR is required");
         var output = o.Get("output") ?? throw new UsageException("--output FILE is required");
         var kver = o.Get("kernel-release");
@@ -30,17 +40,24 @@ public static class MkinitramfsCommand
         if (!o.Has("no-busybox"))
         {
             busybox = o.Get("busybox") ?? FindOnPath("busybox");
-            if (busybox is null) Console.Error.WriteLine("liveinit mkinitramfs: warning: no busybox found (install busybox-static or give --busybox); the emergency shell will be missing");
+            if (busybox is null && emergency is null or FailureAction.Shell)
+                Console.Error.WriteLine("liveinit mkinitramfs: warning: no busybox found (install busybox-static or "
+                                        + "give --busybox); the emergency shell will be missing");
         }
         var wanted = InitramfsBuilder.DefaultModules.Concat(o.GetAll("module")).ToList();
         var set = ModuleSet.Load(root);
         var tmp = output + ".tmp";
         InitramfsBuilder.Result result;
-        using (var f = File.Create(tmp)) result = InitramfsBuilder.Build(agent, set, kver, wanted, busybox, f, compress);
+        using (var f = File.Create(tmp))
+            result = InitramfsBuilder.Build(agent, set, kver, wanted, busybox, f, compress, emergency);
         File.Move(tmp, output, overwrite: true);
         foreach (var m in result.Missing)
             Console.Error.WriteLine($"liveinit mkinitramfs: note: module {m} is neither in {root} nor built in; skipped");
-        Console.Out.WriteLine($"{output}: {result.Bytes} bytes ({result.Bytes / 1024.0 / 1024.0:F2} MiB gzip), {result.Files} entries, {result.Modules} modules for {kver}");
+        var policy = emergency is { } a
+            ? $"; emergency policy {FailureActions.Name(a)} ({InitramfsDefaults.DefaultPath})"
+            : "";
+        Console.Out.WriteLine($"{output}: {result.Bytes} bytes ({result.Bytes / 1024.0 / 1024.0:F2} MiB gzip), "
+                              + $"{result.Files} entries, {result.Modules} modules for {kver}{policy}");
         return 0;
     }
 

@@ -10,12 +10,8 @@ public static class Program
     {
         // As /init in an initramfs the kernel starts us as PID 1: boot, never return. The kernel hands init
         // every command-line word it does not know (e.g. "loadsrm"): those are not options of ours.
+        if (Native.Libc.Getpid() == 1) Pid1(args.Length > 0 && args[0] == "boot" ? args[1..] : []);
         if (args.Length > 0 && args[0] == "boot") return InitMain.Run(args[1..]);
-        if (Native.Libc.Getpid() == 1)
-        {
-            RuntimeSeeds.InitialiseBeforeDev();
-            return InitMain.Run([]);
-        }
         if (args.Length == 0) { Console.Error.Write(Usage); return 2; }
         try
         {
@@ -41,6 +37,31 @@ public static class Program
         }
     }
 
+    /// <summary>PID 1 must never exit (the kernel would panic): whatever InitMain does, including returning or
+    /// throwing, ends in the emergency policy, and if even that comes back, in a sleep loop.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void Pid1(string[] args)
+    {
+        var log = new BootLog();
+        // an exception on another thread would end the process: take it to the emergency policy on that thread
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+            Emergency.Handle(log, null, null, [], $"internal error on a background thread: {e.ExceptionObject}");
+        string message;
+        try
+        {
+            RuntimeSeeds.InitialiseBeforeDev();
+            InitMain.Run(args);
+            message = "the boot ended without starting an init";
+        }
+        catch (Exception e) { message = $"internal error: {e}"; }
+        while (true)
+        {
+            try { Emergency.Handle(log, null, null, [], message); }
+            catch (Exception) { }
+            Thread.Sleep(TimeSpan.FromMinutes(1));
+        }
+    }
+
     private static int Help() { Console.Out.Write(Usage); return 0; }
     private static int VersionOut() { Console.Out.WriteLine($"liveinit {Version}"); return 0; }
     private static int Unknown(string cmd) { Console.Error.WriteLine($"liveinit: unknown command '{cmd}'\n"); Console.Error.Write(Usage); return 2; }
@@ -49,13 +70,16 @@ public static class Program
         liveinit - early-boot agent for live Linux systems
 
         usage:
-          liveinit explain [--cmdline STRING] [--format text|json]
-              print the boot plan for a kernel command line (default: /proc/cmdline); touches nothing
+          liveinit explain [--cmdline STRING] [--format text|json] [--initramfs-config FILE]
+              print the boot plan for a kernel command line (default: /proc/cmdline); touches nothing.
+              The emergency policy includes the image's default (FILE, else /etc/liveinit/initramfs.conf)
           liveinit probe [--format export|json] [PATH...]
               identify filesystems and partition tables like blkid -p (default: every block device)
           liveinit mkinitramfs --modules-root DIR [--kernel-release KVER] --output FILE
                                [--busybox PATH] [--module NAME...] [--compress-modules xz]
-              write a reproducible gzip newc initramfs with liveinit as /init
+                               [--emergency shell|reboot|poweroff]
+              write a reproducible gzip newc initramfs with liveinit as /init; --emergency sets what a
+              fatal boot error ends in (the command line can make it stricter, never weaker)
           liveinit boot [--cmdline STRING] [--sysroot DIR] [--no-switch-root]
               run the boot sequence (what /init does as PID 1); embedded in another initramfs,
               assemble the root at DIR and return instead of switching to it

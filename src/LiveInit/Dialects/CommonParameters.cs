@@ -8,24 +8,10 @@ public static class CommonParameters
 {
     public const int DefaultWaitSeconds = 30;
 
-    public static FailurePlan Failure(KernelCommandLine c, Diagnostics d)
-    {
-        foreach (var key in new[] { "liveinit.emergency", "rd.emergency" })
-        {
-            var p = c.Find(key);
-            if (p is null) continue;
-            switch (p.Value)
-            {
-                case "shell": return new(FailureAction.Shell);
-                case "reboot": return new(FailureAction.Reboot);
-                case "poweroff" or "halt": return new(FailureAction.Poweroff);
-                default:
-                    d.Error(key, $"'{p.Value}' is not one of shell, reboot, poweroff; using shell");
-                    return new(FailureAction.Shell);
-            }
-        }
-        return new(FailureAction.Shell);
-    }
+    /// <summary>The emergency policy from the command line alone (<see cref="EmergencyPolicy"/>; the initramfs's
+    /// own default is combined in <see cref="DialectSelector.Plan"/>).</summary>
+    public static FailurePlan Failure(KernelCommandLine c, Diagnostics d) =>
+        EmergencyPolicy.Resolve(c, InitramfsDefaults.None, d);
 
     public static InitPlan Init(KernelCommandLine c, Diagnostics d)
     {

@@ -10,13 +10,26 @@ namespace LiveInit.Dialects;
 ///    (root=live:, archisolabel/archisodevice/archisosearchuuid, bdev/buuid/blabel/bdir, backstore/subdir).
 /// 3. Else the first dialect with any parameter of its own.
 /// Parameters of the dialects not chosen are reported as warnings. No dialect at all is an error.
+/// The emergency policy combines the command line with the initramfs's own default (<see cref="EmergencyPolicy"/>).
 /// </summary>
 public static class DialectSelector
 {
     public static IReadOnlyList<IDialect> All { get; } =
         [new DracutLiveDialect(), new ArchisoDialect(), new AntixDialect(), new SysrescueCd5Dialect()];
 
-    public static BootPlan Plan(KernelCommandLine c)
+    public static BootPlan Plan(KernelCommandLine c, InitramfsDefaults? image = null)
+    {
+        var plan = PlanCommandLine(c);
+        if (image is null || image == InitramfsDefaults.None) return plan;
+        // the dialect already reported the command line's own problems; only what the image adds is new
+        var d = new Diagnostics();
+        foreach (var problem in image.Problems) d.Error("initramfs.conf", problem);
+        var failure = EmergencyPolicy.Resolve(c, image, d);
+        var added = d.Items.Where(x => !plan.Diagnostics.Contains(x));
+        return plan with { Failure = failure, Diagnostics = [.. plan.Diagnostics, .. added] };
+    }
+
+    private static BootPlan PlanCommandLine(KernelCommandLine c)
     {
         var d = new Diagnostics();
         var chosen = Choose(c, d);

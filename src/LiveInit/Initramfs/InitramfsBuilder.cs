@@ -3,7 +3,8 @@ using System.IO.Compression;
 namespace LiveInit.Initramfs;
 
 /// <summary>Builds the initramfs: /init (the agent), busybox with an sh link for the emergency shell,
-/// the live-boot modules with their dependencies and trimmed index files. Same inputs, same bytes.</summary>
+/// the live-boot modules with their dependencies and trimmed index files, and, when an emergency policy is
+/// given, /etc/liveinit/initramfs.conf (<see cref="Plan.InitramfsDefaults"/>). Same inputs, same bytes.</summary>
 public static class InitramfsBuilder
 {
     /// <summary>What a live medium needs: storage drivers (virtio, SATA/IDE, NVMe, USB, MMC, SCSI disk and
@@ -23,8 +24,9 @@ public static class InitramfsBuilder
 
     /// <param name="compressModules">"xz" stores modules as .ko.xz (as kbuild compresses them), for kernels and
     /// initramfs generators that expect that; null stores them uncompressed.</param>
+    /// <param name="emergency">the image's emergency policy (mkinitramfs --emergency); null writes no config.</param>
     public static Result Build(string agent, ModuleSet modules, string kernelRelease, IEnumerable<string> wanted, string? busybox, Stream output,
-        string? compressModules = null)
+        string? compressModules = null, Plan.FailureAction? emergency = null)
     {
         var suffix = compressModules is null ? "" : "." + compressModules;
         var set = modules.Closure(wanted, out var missing);
@@ -33,6 +35,13 @@ public static class InitramfsBuilder
         foreach (var d in new[] { "bin", "dev", "proc", "sys", "run", "sysroot", "tmp", "lib", "lib/modules", $"lib/modules/{kernelRelease}" }) Dir(d);
         entries["dev/console"] = w => w.CharDevice("dev/console", 5, 1, 0x180);
         entries["dev/null"] = w => w.CharDevice("dev/null", 1, 3, 0x1B6);
+        if (emergency is { } policy)
+        {
+            Dir("etc");
+            Dir("etc/liveinit");
+            var conf = System.Text.Encoding.UTF8.GetBytes(Plan.InitramfsDefaults.Render(policy));
+            entries["etc/liveinit/initramfs.conf"] = w => w.File("etc/liveinit/initramfs.conf", conf);
+        }
         var agentBytes = File.ReadAllBytes(agent);
         entries["init"] = w => w.File("init", agentBytes, 0x1ED);
         if (busybox is not null)

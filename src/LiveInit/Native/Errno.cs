@@ -11,6 +11,7 @@ internal static class Errno
         EISDIR = 21, EINVAL = 22, ENFILE = 23, EMFILE = 24, ENOTTY = 25, EFBIG = 27, ENOSPC = 28, ESPIPE = 29,
         EROFS = 30, ENAMETOOLONG = 36, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, ENODATA = 61, EOVERFLOW = 75,
         EBADMSG = 74, ENOTSUP = 95, ETIMEDOUT = 110, EKEYREJECTED = 129;
+    public const int ENOEXEC = 8;   // execve of a file the kernel cannot run (a broken init)
 
     private static readonly Dictionary<int, string> Names = new()
     {
@@ -22,6 +23,7 @@ internal static class Errno
         [ENOSYS] = "ENOSYS", [ENOTEMPTY] = "ENOTEMPTY", [ELOOP] = "ELOOP", [ENODATA] = "ENODATA",
         [EOVERFLOW] = "EOVERFLOW", [EBADMSG] = "EBADMSG", [ENOTSUP] = "ENOTSUP", [ETIMEDOUT] = "ETIMEDOUT",
         [EKEYREJECTED] = "EKEYREJECTED",
+        [ENOEXEC] = "ENOEXEC",
     };
 
     public static int Last => Marshal.GetLastPInvokeError();

@@ -126,9 +126,31 @@ public sealed record RemasterPlan(RemasterAction Action, string Directory, strin
 /// <summary>A persistent /home from an image file on the boot medium (antiX homefs, LiveOS home.img).</summary>
 public sealed record HomePlan(string FilePath, bool Required);
 
+/// <summary>What a fatal boot error ends in, from the least to the most restrictive: when several sources
+/// ask for different actions the later one in this order wins.</summary>
 public enum FailureAction { Shell, Reboot, Poweroff }
 
-public sealed record FailurePlan(FailureAction Action);
+/// <summary>The emergency policy and where it came from (<c>rd.emergency=poweroff</c>, <c>rd.shell=0</c>,
+/// <c>mkinitramfs --emergency reboot</c>, <c>default</c>…), see <c>Dialects/EmergencyPolicy.cs</c>.</summary>
+public sealed record FailurePlan(FailureAction Action, string Source);
+
+public static class FailureActions
+{
+    /// <summary>The words of rd.emergency / liveinit.emergency / mkinitramfs --emergency (dracut's
+    /// <c>halt</c> is a power-off: a halted machine stays on with a blank screen).</summary>
+    public static bool TryParse(string? value, out FailureAction action)
+    {
+        switch (value)
+        {
+            case "shell": action = FailureAction.Shell; return true;
+            case "reboot": action = FailureAction.Reboot; return true;
+            case "poweroff" or "halt": action = FailureAction.Poweroff; return true;
+            default: action = FailureAction.Poweroff; return false;
+        }
+    }
+
+    public static string Name(FailureAction a) => a.ToString().ToLowerInvariant();
+}
 
 public sealed record InitPlan(string? Path, IReadOnlyList<string> Arguments);
 

@@ -24,7 +24,7 @@ public static class PlanText
         if (plan.Remaster.Action != RemasterAction.None)
             s.AppendLine($"  remaster:  {Describe(plan.Remaster)}");
         if (plan.Home is not null) s.AppendLine($"  home:      /{plan.Home.FilePath} on the medium mounted on /home{(plan.Home.Required ? "" : " when present")}");
-        s.AppendLine($"  failure:   {plan.Failure.Action.ToString().ToLowerInvariant()}");
+        s.AppendLine($"  failure:   {Describe(plan.Failure)}");
         s.AppendLine($"  init:      {plan.Init.Path ?? "/sbin/init (then /etc/init, /bin/init, /bin/sh)"}"
                      + (plan.Init.Arguments.Count > 0 ? " " + string.Join(' ', plan.Init.Arguments) : ""));
         s.AppendLine("  steps:");
@@ -58,6 +58,15 @@ public static class PlanText
         : l.OnBootMedium ? "the boot medium"
         : $"the first {(l.Scope == ScanScope.All ? "" : "removable ")}device that has it (each looked into read-only at "
           + $"{l.SearchMountPoint}; the one chosen mounted read-write at {l.DeviceMountPoint})";
+
+    /// <summary>The emergency policy and where it came from.</summary>
+    public static string Describe(FailurePlan f) => f.Action switch
+    {
+        FailureAction.Shell => $"shell ({f.Source}): an emergency root shell on the console; "
+                               + "close it with rd.emergency=poweroff|reboot, rd.shell=0 or mkinitramfs --emergency",
+        FailureAction.Reboot => $"reboot ({f.Source}): after the report, no shell",
+        _ => $"poweroff ({f.Source}): after the report, no shell",
+    };
 
     private static string Describe(RemasterPlan r) => r.Action switch
     {

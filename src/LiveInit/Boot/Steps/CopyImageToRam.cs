@@ -1,44 +1,78 @@
+using System.Diagnostics;
+using LiveInit.Native;
 using LiveInit.Plan;
 
 namespace LiveInit.Boot.Steps;
 
-/// <summary>copytoram: the image is copied to a tmpfs under /run so the medium can be removed.
-/// auto = not an optical drive, image under 4 GiB, and MemAvailable above the image size + 2 GiB.</summary>
+/// <summary>copytoram: the image is copied to a tmpfs under /run so the medium can be removed, within the RAM
+/// budget of <see cref="RamCopy"/>. This step never stops the boot: when the image does not fit, or the copy
+/// fails (ENOSPC, an I/O error, a short copy), the partial copy is removed, the tmpfs unmounted, and the boot
+/// goes on from the medium with a warning that says why.</summary>
 public sealed class CopyImageToRam(ImagePlan image, string mediumMount) : BootStep
 {
     public const string RamDir = "/run/liveinit/copytoram";
 
     public override string Describe() => image.CopyToRam == ImageCopy.Yes
-        ? $"copy the image to RAM ({RamDir})"
-        : "copy the image to RAM when it is not on an optical drive, is under 4 GiB and RAM has 2 GiB to spare";
+        ? $"copy the image to RAM ({RamDir}) when RAM holds it plus {RamCopy.ExplicitMargin >> 20} MiB; "
+          + "else boot from the medium"
+        : $"copy the image to RAM when it is not on an optical drive, is under {RamCopy.AutoMaxImage >> 30} GiB "
+          + $"and RAM has {RamCopy.AutoMargin >> 30} GiB to spare";
 
     public override void Run(BootContext ctx)
     {
         var src = image.Candidates.Select(c => Path.Combine(mediumMount, c)).FirstOrDefault(File.Exists);
         if (src is null) return;   // MountImage reports the missing image
         var size = new FileInfo(src).Length;
-        if (image.CopyToRam == ImageCopy.Auto)
+        var avail = MemAvailable();
+        var optical = ctx.Medium?.Device.IsOptical == true;
+        if (RamCopy.Refusal(image.CopyToRam, size, avail, optical) is { } why)
         {
-            var avail = MemAvailable();
-            if (ctx.Medium?.Device.IsOptical == true || size >= 4L << 30 || avail < size + (2L << 30))
-            {
-                ctx.Log.Info($"copytoram=auto: not copying ({size >> 20} MiB image, {avail >> 20} MiB available)");
-                return;
-            }
+            if (image.CopyToRam == ImageCopy.Auto) ctx.Log.Info($"copytoram=auto: not copying ({why})");
+            else ctx.Log.Warn($"not copying {src} to RAM: {why}; booting from the medium (keep it plugged in)");
+            return;
         }
-        Mounts.MountTmpfs(RamDir, $"size={Math.Max(size + (16 << 20), 32 << 20)},mode=0755");
         var dst = Path.Combine(RamDir, Path.GetFileName(src));
         ctx.Log.Notice($"copying {src} ({size >> 20} MiB) to RAM");
-        File.Copy(src, dst, overwrite: true);
+        var sw = Stopwatch.StartNew();
+        var failure = TryCopy(src, dst, size);
+        if (failure is not null)
+        {
+            Undo(ctx, dst);
+            ctx.Log.Warn($"copying {src} to RAM failed ({failure}); removed the partial copy, booting from the medium");
+            return;
+        }
+        ctx.Log.Info($"copied {size >> 20} MiB to RAM in {sw.ElapsedMilliseconds} ms");
         ctx.ImageFile = dst;
+    }
+
+    private static string? TryCopy(string src, string dst, long size)
+    {
+        try { Mounts.MountTmpfs(RamDir, $"size={RamCopy.TmpfsBytes(size)},mode=0755"); }
+        catch (Exception e) { return $"no tmpfs for it: {e.Message}"; }
+        try
+        {
+            using var from = new FileStream(src, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            using var to = new FileStream(dst, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+            return RamCopy.Copy(from, to, size);
+        }
+        catch (Exception e)   // whatever it is, the medium is still there to boot from
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>Gives the RAM back: the partial file, then the tmpfs (lazily when something still holds it).</summary>
+    private static void Undo(BootContext ctx, string dst)
+    {
+        Libc.TryUnlink(dst);
+        var err = Libc.TryUmount(RamDir);
+        if (err != 0) err = Libc.TryUmount(RamDir, Libc.MNT_DETACH);
+        if (err != 0) ctx.Log.Warn($"cannot unmount {RamDir}: {Errno.Describe(err)}");
     }
 
     private static long MemAvailable()
     {
-        foreach (var line in File.ReadLines("/proc/meminfo"))
-            if (line.StartsWith("MemAvailable:", StringComparison.Ordinal)
-                && long.TryParse(line[13..].Trim().Split(' ')[0], out var kb))
-                return kb * 1024;
-        return 0;
+        try { return RamCopy.MemAvailable(File.ReadLines("/proc/meminfo")); }
+        catch (IOException) { return 0; }
     }
 }

@@ -4,7 +4,10 @@ using LiveInit.Plan;
 
 namespace LiveInit.Boot.Steps;
 
-/// <summary>Waits for the boot medium (by tag, path, or by searching for a file), then mounts it.
+/// <summary>Waits for the boot medium (by tag, path, or by searching for a file), then mounts it read-only.
+/// Devices looked into during a search (and the candidates of an ambiguous tag) are mounted only to look:
+/// read-only without journal replay, so a disk nobody named is never written; the one chosen is mounted again
+/// as the medium. A step that writes to the medium (remaster, persistence on it) remounts it read-write itself.
 /// When a whole disk and a partition both match (hybrid ISO) the one holding the image wins, else the
 /// partition, and the log says so. A timeout lists every device seen.</summary>
 public sealed class FindMedium(MediumPlan medium, IReadOnlyList<string> imageCandidates) : BootStep
@@ -13,7 +16,9 @@ public sealed class FindMedium(MediumPlan medium, IReadOnlyList<string> imageCan
     {
         var what = medium.Device is not null ? $"the device {medium.Device}"
             : $"a {(medium.Scope == ScanScope.Removable ? "removable (USB, optical) device" : "device")} holding /{medium.SearchFile}";
-        return $"wait up to {medium.WaitSeconds} s for {what} and mount it {(medium.ReadWrite ? "read-write" : "read-only")} at {medium.MountPoint}";
+        return $"wait up to {medium.WaitSeconds} s for {what} and mount it read-only at {medium.MountPoint}"
+            + (medium.Device is null ? " (devices searched are mounted read-only without journal replay)" : "")
+            + (medium.ReadWrite ? "; read-write later only for the steps that write to it" : "");
     }
 
     public override void Run(BootContext ctx)
@@ -40,14 +45,17 @@ public sealed class FindMedium(MediumPlan medium, IReadOnlyList<string> imageCan
         {
             ctx.Log.Info($"{medium.Device} matches {string.Join(", ", candidates.Select(c => c.Device.DevPath))} (hybrid image?); using the one that holds the image");
             foreach (var c in candidates)
-                if (TryMount(ctx, c) && HoldsImage()) return c;
-                else Unmount();
+            {
+                if (!TryLook(ctx, c)) continue;
+                if (HoldsImage(ctx)) { Mounts.Promote(ctx, c.Device.DevPath, c.Type!, medium.MountPoint); return c; }
+                Unmount();
+            }
             ctx.Log.Warn($"none of them holds {string.Join(" or ", imageCandidates)}; using {candidates[0].Device.DevPath}");
         }
         var chosen = candidates[0];
         if (chosen.Type is null)
             throw new BootFailure($"{chosen.Device.DevPath} matches {medium.Device} but holds no filesystem LiveInit recognises");
-        try { Mounts.MountDevice(ctx, chosen.Device.DevPath, chosen.Type, medium.MountPoint, !medium.ReadWrite); }
+        try { Mounts.MountDevice(ctx, chosen.Device.DevPath, chosen.Type, medium.MountPoint, readOnly: true); }
         catch (NativeException e) { throw new BootFailure($"cannot mount the boot medium: {e.Message}", e); }
         return chosen;
     }
@@ -60,21 +68,42 @@ public sealed class FindMedium(MediumPlan medium, IReadOnlyList<string> imageCan
         {
             tried.Add(d.Device.Name);
             if (medium.Scope == ScanScope.Removable && !d.Device.IsRemovableLike) continue;
-            if (!TryMount(ctx, d)) continue;
-            if (File.Exists(Path.Combine(medium.MountPoint, medium.SearchFile!))) return d;
+            if (!TryLook(ctx, d)) continue;
+            if (Holds(ctx, medium.SearchFile!))
+            {
+                try { Mounts.Promote(ctx, d.Device.DevPath, d.Type!, medium.MountPoint); }
+                catch (NativeException e) { ctx.Log.Warn($"{d.Device.DevPath} holds /{medium.SearchFile} but cannot be mounted: {e.Message}"); continue; }
+                ctx.Log.Info($"found /{medium.SearchFile} on {d.Device.DevPath}");
+                return d;
+            }
             Unmount();
         }
         return null;
     }
 
-    private bool TryMount(BootContext ctx, ProbedDevice d)
+    /// <summary>Mounts a candidate only to look into it (read-only, no journal replay).</summary>
+    private bool TryLook(BootContext ctx, ProbedDevice d)
     {
         if (d.Type is null) return false;
-        try { Mounts.MountDevice(ctx, d.Device.DevPath, d.Type, medium.MountPoint, !medium.ReadWrite); return true; }
+        try { Mounts.MountToLook(ctx, d.Device.DevPath, d.Type, medium.MountPoint); return true; }
         catch (NativeException e) { ctx.Log.Trace($"cannot look into {d.Device.DevPath}: {e.Message}"); return false; }
     }
 
-    private bool HoldsImage() => imageCandidates.Count == 0 || imageCandidates.Any(c => File.Exists(Path.Combine(medium.MountPoint, c)));
+    private bool HoldsImage(BootContext ctx) => imageCandidates.Count == 0 || imageCandidates.Any(c => Holds(ctx, c));
+
+    /// <summary>The file is on the mounted candidate, as a regular file that stays on it (a link off the device
+    /// does not count, and is said).</summary>
+    private bool Holds(BootContext ctx, string rel)
+    {
+        try
+        {
+            using var root = Media.MediumRoot.Open(medium.MountPoint);
+            var e = root.Lookup(rel);
+            if (e.Kind == Media.EntryKind.Refused) ctx.Log.Warn($"{e.Where}: refused: {e.Why}; not a boot medium");
+            return e.IsFile;
+        }
+        catch (IOException e) { ctx.Log.Trace($"cannot look into {medium.MountPoint}: {e.Message}"); return false; }
+    }
 
     private void Unmount() => Libc.TryUmount(medium.MountPoint);
 }
