@@ -16,7 +16,8 @@ public static class OverlayOptions
         return s;
     }
 
-    /// <summary>False for a path overlayfs cannot be given at all (control characters): check before relying on it.</summary>
+    /// <summary>False for a path overlayfs cannot be given at all (control characters): check before relying on
+    /// it.</summary>
     public static bool CanEscape(string path) => !path.Any(char.IsControl);
 
     public static string Escape(string path)

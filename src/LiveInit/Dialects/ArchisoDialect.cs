@@ -82,18 +82,21 @@ public sealed class ArchisoDialect : IDialect
     {
         var built = $"persistent_{label}/{arch}";
         string? fallback = null;
-        if (!RelativePath.TryName($"persistent_{label}", out var err) || !RelativePath.TryNormalizeForOverlay(built, out fallback, out err))
+        if (!RelativePath.TryName($"persistent_{label}", out var err)
+            || !RelativePath.TryNormalizeForOverlay(built, out fallback, out err))
         {
             fallback = null;
             if (!c.Has("cow_directory"))
-                d.Warn("archisolabel", $"the default cow_directory built from it, persistent_<archisolabel>/{arch}: {err}; "
-                                       + $"give cow_directory=; changes stay at the top of the RAM layer {CowMount}");
+                d.Warn("archisolabel", $"the default cow_directory built from it, persistent_<archisolabel>/{arch}: "
+                                       + $"{err}; give cow_directory=; changes stay at the top of the RAM layer "
+                                       + CowMount);
         }
         var p = c.Find("cow_directory");
         if (p is null) return fallback;
         if (RelativePath.TryNormalizeForOverlay(p.Value, out var typed, out err)) return typed;
         d.Error("cow_directory", $"{err}; " + (fallback is null
-            ? $"and the default from archisolabel is not usable either: changes stay at the top of the RAM layer {CowMount}"
+            ? "and the default from archisolabel is not usable either: changes stay at the top of the RAM layer "
+              + CowMount
             : $"using '{fallback}'"));
         return fallback;
     }

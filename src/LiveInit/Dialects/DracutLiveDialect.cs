@@ -68,7 +68,8 @@ public sealed class DracutLiveDialect : IDialect
                 if (persistent is not null && colon >= 0)
                 {
                     // a directory overlay ends in overlayfs options (upperdir, and workdir next to it)
-                    if (RelativePath.TryNormalizeForOverlay(ov.Value[(colon + 1)..].TrimStart('/'), out var p, out var perr)) path = p;
+                    var typed = ov.Value[(colon + 1)..].TrimStart('/');
+                    if (RelativePath.TryNormalizeForOverlay(typed, out var p, out var perr)) path = p;
                     else { d.Error(overlayKey, $"overlay path {perr}; using the default overlay-<LABEL>-<UUID>"); }
                 }
             }
@@ -80,10 +81,12 @@ public sealed class DracutLiveDialect : IDialect
             d.Error("rd.live.overlay.size", $"'{sz.Value}' is not a size in MiB; using 32768");
             size = 32768;
         }
-        // in RAM: the sparse COW file where dracut keeps it (/run/initramfs/overlay), an overlayfs upper at /run/liveinit/cow
+        // in RAM: the sparse COW file where dracut keeps it (/run/initramfs/overlay), an overlayfs upper at
+        // /run/liveinit/cow
         var ram = new RamPlan(SizeSpec.OfPercent(50), RamMount, "", RamSnapshotMount, size);
         var writable = new LiveOsOverlay(persistent, path, liveDir, c.Has("rd.live.overlay.overlayfs"),
-            c.Has("rd.live.overlay.readonly"), c.Has("rd.live.overlay.reset"), LiveOsOverlay.DefaultDeviceMountPoint, ram);
+            c.Has("rd.live.overlay.readonly"), c.Has("rd.live.overlay.reset"), LiveOsOverlay.DefaultDeviceMountPoint,
+            ram);
 
         return new BootPlan(Name, medium, image, new SrmPlan(false, liveDir, ".srm"), writable,
             new RemasterPlan(RemasterAction.None, liveDir, squash, false, ""), new HomePlan($"{liveDir}/home.img", false),

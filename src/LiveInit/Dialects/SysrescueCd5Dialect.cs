@@ -19,7 +19,8 @@ public sealed class SysrescueCd5Dialect : IDialect
     /// <summary>The backing store: candidates looked into read-only at /run/liveinit/search, the device holding it
     /// mounted read-write at /run/liveinit/store, the image itself at /livemnt/memory.</summary>
     private static LoopFileUpper Store(string file, ScanScope scope, RamPlan ram) =>
-        new(null, file, scope, false, LoopFileUpper.DefaultSearchMountPoint, LoopFileUpper.DefaultDeviceMountPoint, StoreMount, ram);
+        new(null, file, scope, false, LoopFileUpper.DefaultSearchMountPoint, LoopFileUpper.DefaultDeviceMountPoint,
+            StoreMount, ram);
 
     public BootPlan Build(KernelCommandLine c, Diagnostics d)
     {

@@ -209,10 +209,13 @@ public sealed class MediumRoot : IDisposable
 
     private void Empty(SafeFd dir, string where, int depth, ref int budget)
     {
-        if (depth >= MaxDeleteDepth) throw new RefusedPathException(where, $"folders nested deeper than {MaxDeleteDepth} levels");
+        if (depth >= MaxDeleteDepth)
+            throw new RefusedPathException(where, $"folders nested deeper than {MaxDeleteDepth} levels");
         var names = new List<(string Name, byte Type)>();
-        if (!Libc.TryReadDirectory(dir, budget + 1, names, out var err)) throw new NativeException("getdents64", where, err);
-        if (names.Count > budget) throw new RefusedPathException(where, $"more than {MaxDeleteEntries} entries to delete");
+        if (!Libc.TryReadDirectory(dir, budget + 1, names, out var err))
+            throw new NativeException("getdents64", where, err);
+        if (names.Count > budget)
+            throw new RefusedPathException(where, $"more than {MaxDeleteEntries} entries to delete");
         foreach (var (name, _) in names)
         {
             budget--;
@@ -229,7 +232,8 @@ public sealed class MediumRoot : IDisposable
                                  ?? throw new NativeException("open", here, err))
                 {
                     var st2 = Libc.Fstat(sub, here);
-                    if (st2.Dev != st.Dev || st2.Ino != st.Ino) throw new RefusedPathException(here, "it changed while being emptied");
+                    if (st2.Dev != st.Dev || st2.Ino != st.Ino)
+                        throw new RefusedPathException(here, "it changed while being emptied");
                     Empty(sub, here, depth + 1, ref budget);
                 }
                 err = Libc.TryUnlinkat(dir, name, Libc.AT_REMOVEDIR);

@@ -58,9 +58,11 @@ public sealed record SrmPlan(bool Enabled, string Directory, string Extension);
 /// its own of <see cref="Size"/> at <see cref="MountPoint"/>, <c>upperdir</c>/<c>workdir</c> in
 /// <see cref="Directory"/> on it (archiso: <c>&lt;cow_directory&gt;</c>, where its tools look); a dm-snapshot root
 /// gets a sparse COW file of <see cref="SnapshotMiB"/> MiB on a tmpfs at <see cref="SnapshotMountPoint"/>.</summary>
-public sealed record RamPlan(SizeSpec Size, string MountPoint, string Directory, string SnapshotMountPoint, int SnapshotMiB)
+public sealed record RamPlan(
+    SizeSpec Size, string MountPoint, string Directory, string SnapshotMountPoint, int SnapshotMiB)
 {
-    public const string DefaultMountPoint = "/run/liveinit/cow", DefaultSnapshotMountPoint = "/run/liveinit/snapshot-cow";
+    public const string DefaultMountPoint = "/run/liveinit/cow",
+        DefaultSnapshotMountPoint = "/run/liveinit/snapshot-cow";
     public const int DefaultSnapshotMiB = 32768;
 
     public static RamPlan Of(SizeSpec size, string mountPoint = DefaultMountPoint, string directory = "") =>
@@ -101,7 +103,8 @@ public sealed record LoopFileUpper(
     string DeviceMountPoint, string MountPoint, RamPlan Ram)
     : WritableLayer(Ram)
 {
-    public const string DefaultSearchMountPoint = "/run/liveinit/search", DefaultDeviceMountPoint = "/run/liveinit/store";
+    public const string DefaultSearchMountPoint = "/run/liveinit/search",
+        DefaultDeviceMountPoint = "/run/liveinit/store";
 }
 
 /// <summary>Fedora LiveOS (dracut dmsquash-live): a dm-snapshot over the ext image inside the squashfs, or

@@ -15,9 +15,13 @@ public sealed class AssembleRoot(ImagePlan image, WritableLayer layer, string ne
     public const string SnapshotName = "live-rw";
 
     public override string Describe() =>
-        $"mount overlayfs at {newRoot}: lowerdir = SRMs (if any) above the image, upperdir/workdir from the writable layer"
+        $"mount overlayfs at {newRoot}: lowerdir = SRMs (if any) above the image, upperdir/workdir from the writable "
+        + "layer"
+        + (image.InnerRootfsImages.Count > 0 ? $" (an inner ext image is mounted read-only at {image.InnerMountPoint})" : "")
         + (WritableStrategy.For(layer).SnapshotsInnerImage
-            ? $"; when the image holds an ext image and the layer is a COW file: /dev/mapper/{SnapshotName} (dm-snapshot) instead" : "");
+            ? $"; when the image holds an ext image and the layer is a COW file: /dev/mapper/{SnapshotName} "
+              + "(dm-snapshot) instead"
+            : "");
 
     public override void Run(BootContext ctx)
     {
@@ -36,25 +40,29 @@ public sealed class AssembleRoot(ImagePlan image, WritableLayer layer, string ne
             var err = TryOverlay(ctx, w, lowest);
             if (err != 0 && w.IsPersistent)
             {
-                ctx.Log.Warn($"overlayfs refused the persistent upper {w.UpperDir} ({Errno.Describe(err)}); booting with changes in RAM only");
+                ctx.Log.Warn($"overlayfs refused the persistent upper {w.UpperDir} ({Errno.Describe(err)}); "
+                             + "booting with changes in RAM only");
                 w.Release(ctx);
                 w = RamUpperStrategy.Overlay(ctx, layer.Ram);
                 ctx.Writable = w;
                 err = TryOverlay(ctx, w, lowest);
             }
             if (err != 0)
-                throw new BootFailure($"mounting the overlay root failed: {Errno.Describe(err)} ({Options(ctx, w, lowest)}). "
-                                      + "Is the overlay module in the initramfs?");
-            ctx.Log.Info($"root assembled: overlay of {string.Join(" over ", Lower(ctx, w, lowest))} with changes in {w.Description}");
+                throw new BootFailure($"mounting the overlay root failed: {Errno.Describe(err)} "
+                                      + $"({Options(ctx, w, lowest)}). Is the overlay module in the initramfs?");
+            ctx.Log.Info($"root assembled: overlay of {string.Join(" over ", Lower(ctx, w, lowest))} "
+                         + $"with changes in {w.Description}");
         }
         finally { img.InnerRootfs?.Dispose(); }
     }
 
-    /// <summary>The lowest layer: the image's tree, or its inner ext image mounted read-only (its descriptor).</summary>
+    /// <summary>The lowest layer: the image's tree, or its inner ext image mounted read-only (by its
+    /// descriptor).</summary>
     private string BaseLayer(BootContext ctx, MountedImage img)
     {
         if (img.LowerDir is not null) return img.LowerDir;
-        var inner = img.InnerRootfs ?? throw new BootFailure($"{img.File} has neither a tree nor an inner ext image to use");
+        var inner = img.InnerRootfs
+                    ?? throw new BootFailure($"{img.File} has neither a tree nor an inner ext image to use");
         ctx.EnsureMountTree(image.InnerMountPoint);
         try { Mounts.MountImage(ctx, inner, image.InnerMountPoint, readOnly: true); }
         catch (NativeException e) { throw new BootFailure($"cannot mount {inner.Where}: {e.Message}", e); }
@@ -62,7 +70,9 @@ public sealed class AssembleRoot(ImagePlan image, WritableLayer layer, string ne
         return image.InnerMountPoint;
     }
 
-    private static List<string> Lower(BootContext ctx, WritableResult w, string lowest) => [.. w.LowerDirs, .. ctx.SrmLayers, lowest];
+    /// <summary>Topmost first: a read-only persistent layer, the SRMs, the image.</summary>
+    private static List<string> Lower(BootContext ctx, WritableResult w, string lowest) =>
+        [.. w.LowerDirs, .. ctx.SrmLayers, lowest];
 
     private static string Options(BootContext ctx, WritableResult w, string lowest) =>
         OverlayOptions.Build(Lower(ctx, w, lowest), w.UpperDir, w.WorkDir);
@@ -92,13 +102,14 @@ public sealed class AssembleRoot(ImagePlan image, WritableLayer layer, string ne
                 }
                 status = DmDevice.Status(SnapshotName);
                 if (status.Contains("Invalid", StringComparison.Ordinal))   // the catch below removes the device
-                    throw new BootFailure($"the snapshot over {w.Cow!.Where} is marked Invalid (its COW space ran out)");
+                    throw new BootFailure($"the snapshot over {w.Cow!.Where} is marked Invalid (its COW space "
+                                          + "ran out)");
                 string? type;
                 using (var src = new Probe.FileProbeSource(node)) type = Probe.Prober.ProbeFilesystem(src).Get("TYPE");
                 Libc.MkdirAll(newRoot);
                 Mounts.MountDevice(ctx, node, type ?? "ext4", newRoot, readOnly: false);
-                ctx.Log.Info($"root assembled: {node} = snapshot of {inner.Where} with {(w.IsPersistent ? "persistent" : "RAM")} "
-                             + $"COW {w.Cow!.Where} ({status})");
+                ctx.Log.Info($"root assembled: {node} = snapshot of {inner.Where} with "
+                             + $"{(w.IsPersistent ? "persistent" : "RAM")} COW {w.Cow!.Where} ({status})");
                 w.Dispose();   // the loop device keeps the file
                 return w;
             }
@@ -108,12 +119,14 @@ public sealed class AssembleRoot(ImagePlan image, WritableLayer layer, string ne
                 w.Release(ctx);
                 if (w.IsPersistent && attempt == 0)
                 {
-                    ctx.Log.Warn($"the persistent overlay {w.Cow!.Where} cannot be used: {e.Message}. It is left as it is (recover it "
-                                 + "as the LiveOS overlay recovery describes, or boot with rd.live.overlay.reset); changes will be kept in RAM only");
+                    ctx.Log.Warn($"the persistent overlay {w.Cow!.Where} cannot be used: {e.Message}. It is left as "
+                                 + "it is (recover it as the LiveOS overlay recovery describes, or boot with "
+                                 + $"rd.live.overlay.reset); {WritableStrategy.RamOnly}");
                     w = RamUpperStrategy.Snapshot(ctx, layer.Ram);
                     continue;
                 }
-                ctx.Log.Warn($"device-mapper snapshot unavailable ({e.Message}); using overlayfs over the read-only {inner.Where}");
+                ctx.Log.Warn($"device-mapper snapshot unavailable ({e.Message}); using overlayfs over the read-only "
+                             + inner.Where);
                 return RamUpperStrategy.Overlay(ctx, layer.Ram);
             }
         }

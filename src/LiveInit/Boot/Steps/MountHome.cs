@@ -9,29 +9,41 @@ namespace LiveInit.Boot.Steps;
 /// medium is made writable only when the file is usable.</summary>
 public sealed class MountHome(HomePlan home, string mediumMount) : BootStep
 {
-    public override string Describe() => $"mount /{home.FilePath} from the medium on /home{(home.Required ? "" : " when it exists")}";
+    private const string Stays = "/home stays in the root's writable layer";
+
+    public override string Describe() =>
+        $"mount /{home.FilePath} from the medium on /home{(home.Required ? "" : " when it exists")}";
 
     public override void Run(BootContext ctx)
     {
         MediumRoot medium;
         try { medium = MediumRoot.Open(mediumMount); }
-        catch (NativeException e) { ctx.Log.Warn($"home persistence: the medium is not there ({e.Message}); /home stays in the root's writable layer"); return; }
+        catch (NativeException e)
+        {
+            ctx.Log.Warn($"home persistence: the medium is not there ({e.Message}); {Stays}");
+            return;
+        }
         using var _ = medium;
         var entry = medium.Lookup(home.FilePath);
         switch (entry.Kind)
         {
             case EntryKind.Missing:
-                if (home.Required) ctx.Log.Warn($"home persistence asked for, but {entry.Where} does not exist; /home stays in the root's writable layer");
+                if (home.Required)
+                    ctx.Log.Warn($"home persistence asked for, but {entry.Where} does not exist; {Stays}");
                 return;
             case EntryKind.Refused:
-                ctx.Log.Warn($"home persistence: {entry.Where}: refused: {entry.Why}; /home stays in the root's writable layer");
+                ctx.Log.Warn($"home persistence: {entry.Where}: refused: {entry.Why}; {Stays}");
                 return;
             case EntryKind.Directory:
-                ctx.Log.Warn($"home persistence: {entry.Where} is a folder, not an image file; /home stays in the root's writable layer");
+                ctx.Log.Warn($"home persistence: {entry.Where} is a folder, not an image file; {Stays}");
                 return;
         }
         var err = Libc.TryMount(null, mediumMount, null, Libc.MS_REMOUNT, null);
-        if (err != 0) { ctx.Log.Warn($"cannot use {entry.Where}: the medium is read-only ({Errno.Describe(err)})"); return; }
+        if (err != 0)
+        {
+            ctx.Log.Warn($"cannot use {entry.Where}: the medium is read-only ({Errno.Describe(err)})");
+            return;
+        }
         try
         {
             using var file = medium.OpenFile(home.FilePath, write: true);

@@ -11,7 +11,9 @@ public sealed class MountImage(ImagePlan image, string mediumMount) : BootStep
 {
     public override string Describe() =>
         $"loop-mount {string.Join(" or ", image.Candidates)} read-only at {image.MountPoint}"
-        + (image.InnerRootfsImages.Count > 0 ? $" (an inner {string.Join(" or ", image.InnerRootfsImages)} becomes the base)" : "");
+        + (image.InnerRootfsImages.Count > 0
+            ? $" (an inner {string.Join(" or ", image.InnerRootfsImages)} becomes the base)"
+            : "");
 
     public override void Run(BootContext ctx)
     {
@@ -22,7 +24,11 @@ public sealed class MountImage(ImagePlan image, string mediumMount) : BootStep
             ctx.ImageFile = where;
             ctx.EnsureMountTree(image.MountPoint);
             try { Mounts.MountImage(ctx, file, image.MountPoint, readOnly: true); }
-            catch (NativeException e) { throw new BootFailure($"cannot mount the image {where}: {e.Message}. The file may be corrupt; copy it again.", e); }
+            catch (NativeException e)
+            {
+                throw new BootFailure($"cannot mount the image {where}: {e.Message}. The file may be corrupt; copy it "
+                                      + "again.", e);
+            }
         }
         ctx.Log.Info($"image {where} mounted at {image.MountPoint}");
         var inner = OpenInner();
@@ -51,12 +57,14 @@ public sealed class MountImage(ImagePlan image, string mediumMount) : BootStep
         string listing;
         try { listing = string.Join(", ", medium.List("").Take(20).Select(PathText.Printable)); }
         catch (IOException) { listing = "(cannot be listed)"; }
-        throw new BootFailure($"the medium {ctx.Medium?.Device.DevPath} has no {string.Join(" or ", image.Candidates)}.\n"
-                              + $"Its top level holds: {listing}.\nCheck the folder parameters (archisobasedir=, rd.live.dir=, bdir=).");
+        throw new BootFailure($"the medium {ctx.Medium?.Device.DevPath} has no {string.Join(" or ", image.Candidates)}."
+                              + $"\nIts top level holds: {listing}.\nCheck the folder parameters (archisobasedir=, "
+                              + "rd.live.dir=, bdir=).");
     }
 
     /// <summary>The inner ext image, beneath the image's mount: a link in the image that leaves it (to /dev/…) is
-    /// refused like one on the medium, and the boot stops with the reason (the image cannot be used as it is).</summary>
+    /// refused like one on the medium, and the boot stops with the reason (the image cannot be used as it
+    /// is).</summary>
     private ConfinedFile? OpenInner()
     {
         if (image.InnerRootfsImages.Count == 0) return null;
@@ -66,8 +74,8 @@ public sealed class MountImage(ImagePlan image, string mediumMount) : BootStep
             var f = inside.TryOpenFile(rel, write: false, out var why);
             if (f is not null) return f;
             if (why is not null)
-                throw new BootFailure($"{inside.Where(rel)}: refused: {why}.\nThe image cannot be used as it is: rebuild it with "
-                                      + $"a regular file {rel} in it.");
+                throw new BootFailure($"{inside.Where(rel)}: refused: {why}.\nThe image cannot be used as it is: "
+                                      + $"rebuild it with a regular file {rel} in it.");
         }
         return null;
     }

@@ -26,8 +26,9 @@ public sealed class DirectoryUpperStrategy(DirectoryUpper d) : WritableStrategy
         if (found is null) return null;
         if (found.Type is not null && !Mounts.CanHoldUpper(found.Type))
         {
-            ctx.Log.Warn($"{Why}: {found.Device.DevPath} is {found.Type}, which cannot hold overlayfs changes (no POSIX "
-                         + $"permissions, links or whiteouts). Use an ext4, xfs or btrfs partition; {RamOnly}");
+            ctx.Log.Warn($"{Why}: {found.Device.DevPath} is {found.Type}, which cannot hold overlayfs changes "
+                         + "(no POSIX permissions, links or whiteouts). Use an ext4, xfs or btrfs partition; "
+                         + RamOnly);
             return null;
         }
         var dev = PersistenceDevice.Look(ctx, found, d.MountPoint, Why);
@@ -37,7 +38,7 @@ public sealed class DirectoryUpperStrategy(DirectoryUpper d) : WritableStrategy
             {
                 var e = look.Lookup(rel);
                 if (e.Kind == EntryKind.Refused) return dev.Refuse(ctx, $"{e.Where}: refused: {e.Why}");
-                if (e.Kind == EntryKind.File) return dev.Refuse(ctx, $"{e.Where}: refused: it is a regular file, not a folder");
+                if (e.Kind == EntryKind.File) return dev.Refuse(ctx, NotAFolder(e.Where));
             }
         if (!dev.HasRoom(ctx) || !dev.MakeWritable(ctx, d.MountOptions)) return null;
         try
@@ -46,7 +47,7 @@ public sealed class DirectoryUpperStrategy(DirectoryUpper d) : WritableStrategy
             using var upper = root.EnsureDirectory(d.UpperDir);
             using var work = root.EnsureDirectory(d.WorkDir);
             if (!OverlayOptions.CanEscape(upper.Path + work.Path))
-                return dev.Refuse(ctx, $"{PathText.Printable(upper.Path)}: refused: its links lead to names with control characters");
+                return dev.Refuse(ctx, Unusable(upper.Path));
             ctx.Log.Info($"writable layer: {upper.Path} on {dev.DevPath} (persistent)");
             return WritableResult.Overlay(upper, work, persistent: true, $"{upper.Path} on {dev.DevPath}", dev.Mounted);
         }

@@ -19,9 +19,10 @@ public sealed class LiveOsOverlayStrategy(LiveOsOverlay o) : WritableStrategy
 
     public override string Describe() => o.PersistentDevice is null
         ? $"LiveOS overlay in RAM: {new RamUpperStrategy(o.Ram).Describe()}"
-        : $"find the overlay /{o.OverlayPath ?? o.LiveDir + "/overlay-<LABEL>-<UUID>"} on {o.PersistentDevice} (looked into "
-          + $"read-only at {o.DeviceMountPoint} unless it is the boot medium); a file is a dm-snapshot COW, a directory an "
-          + $"overlayfs upper (work in ../ovlwork); RAM ({o.Ram.MountPoint}, COW at {o.Ram.SnapshotMountPoint}) if absent or unusable";
+        : $"find the overlay /{o.OverlayPath ?? o.LiveDir + "/overlay-<LABEL>-<UUID>"} on {o.PersistentDevice} "
+          + $"(looked into read-only at {o.DeviceMountPoint} unless it is the boot medium); a file is a dm-snapshot "
+          + $"COW, a directory an overlayfs upper (work in ../ovlwork); RAM ({o.Ram.MountPoint}, COW at "
+          + $"{o.Ram.SnapshotMountPoint}) if absent or unusable";
 
     public override bool SnapshotsInnerImage => !o.ForceOverlayfs;
 
@@ -44,31 +45,35 @@ public sealed class LiveOsOverlayStrategy(LiveOsOverlay o) : WritableStrategy
         return entry.Kind switch
         {
             EntryKind.Refused => dev.Refuse(ctx, $"{entry.Where}: refused: {entry.Why}"),
-            EntryKind.Missing when snapshotRoot => dev.Refuse(ctx, $"/{rel} does not exist on {dev.DevPath}; create it (a blank "
-                                                                   + "file of the COW size, or a directory for overlayfs)"),
+            EntryKind.Missing when snapshotRoot => dev.Refuse(ctx, $"/{rel} does not exist on {dev.DevPath}; "
+                                                                   + "create it (a blank file of the COW size, or a "
+                                                                   + "directory for overlayfs)"),
             EntryKind.File => CowFile(ctx, dev, rel, snapshotRoot),
             _ => UpperFolder(ctx, dev, rel),   // a folder, or none yet for an overlayfs root: made, as dracut does
         };
     }
 
-    /// <summary>dracut's default overlay, <c>&lt;dir&gt;/overlay-&lt;LABEL&gt;-&lt;UUID&gt;</c>, from what the device says
-    /// about itself (hostile: a label may hold '/', '..', ',' or control characters). It passes the same check as a
-    /// typed path: one name, relative, no '..', nothing overlayfs splits on.</summary>
+    /// <summary>dracut's default overlay, <c>&lt;dir&gt;/overlay-&lt;LABEL&gt;-&lt;UUID&gt;</c>, from what the device
+    /// says about itself (hostile: a label may hold '/', '..', ',' or control characters). It passes the same check
+    /// as a typed path: one name, relative, no '..', nothing overlayfs splits on.</summary>
     public static bool TryDefaultPath(string liveDir, string? label, string? uuid, out string rel, out string? error)
     {
         var name = $"overlay-{label}-{uuid}";
         rel = "";
-        return RelativePath.TryName(name, out error) && RelativePath.TryNormalizeForOverlay($"{liveDir}/{name}", out rel, out error);
+        return RelativePath.TryName(name, out error)
+               && RelativePath.TryNormalizeForOverlay($"{liveDir}/{name}", out rel, out error);
     }
 
     /// <summary>A COW file: the root is a dm-snapshot, the loop device gets the file's descriptor.</summary>
     private WritableResult? CowFile(BootContext ctx, PersistenceDevice dev, string rel, bool snapshotRoot)
     {
         if (!snapshotRoot)
-            return dev.Refuse(ctx, $"/{rel} is a file (a dm-snapshot COW), and this root is overlayfs (the image has no "
-                                   + $"LiveOS/rootfs.img, or rd.live.overlay.overlayfs). Create the directory /{rel} and "
-                                   + $"/{Parent(rel)}ovlwork instead");
-        if (o.ReadOnly) return dev.Refuse(ctx, $"rd.live.overlay.readonly: the COW file /{rel} is not used read-only by LiveInit yet");
+            return dev.Refuse(ctx, $"/{rel} is a file (a dm-snapshot COW), and this root is overlayfs (the image "
+                                   + "has no LiveOS/rootfs.img, or rd.live.overlay.overlayfs). Create the directory "
+                                   + $"/{rel} and /{Parent(rel)}ovlwork instead");
+        if (o.ReadOnly)
+            return dev.Refuse(ctx, $"rd.live.overlay.readonly: the COW file /{rel} is not used read-only by "
+                                   + "LiveInit yet");
         if (!dev.HasRoom(ctx) || !dev.MakeWritable(ctx, "defaults")) return null;
         ConfinedFile cow;
         try
@@ -102,15 +107,16 @@ public sealed class LiveOsOverlayStrategy(LiveOsOverlay o) : WritableStrategy
     private WritableResult? UpperFolder(BootContext ctx, PersistenceDevice dev, string rel)
     {
         if (dev.Device.Type is { } type && !Mounts.CanHoldUpper(type))
-            return dev.Refuse(ctx, $"{dev.DevPath} is {type}, which cannot hold overlayfs changes (no POSIX permissions, links "
-                                   + "or whiteouts); use an ext4, xfs or btrfs partition, or a COW file");
+            return dev.Refuse(ctx, $"{dev.DevPath} is {type}, which cannot hold overlayfs changes (no POSIX "
+                                   + "permissions, links or whiteouts); use an ext4, xfs or btrfs partition, "
+                                   + "or a COW file");
         var workRel = Parent(rel) + "ovlwork";
         if (o.ReadOnly) return ReadOnlyLayer(ctx, dev, rel);
         using (var look = dev.Open())
         {
             var w = look.Lookup(workRel);
             if (w.Kind == EntryKind.Refused) return dev.Refuse(ctx, $"{w.Where}: refused: {w.Why}");
-            if (w.Kind == EntryKind.File) return dev.Refuse(ctx, $"{w.Where}: refused: it is a regular file, not a folder");
+            if (w.Kind == EntryKind.File) return dev.Refuse(ctx, NotAFolder(w.Where));
         }
         if (!dev.HasRoom(ctx) || !dev.MakeWritable(ctx, "defaults")) return null;
         try
@@ -125,7 +131,7 @@ public sealed class LiveOsOverlayStrategy(LiveOsOverlay o) : WritableStrategy
             using var upper = root.EnsureDirectory(rel);
             using var work = root.EnsureDirectory(workRel);
             if (!OverlayOptions.CanEscape(upper.Path + work.Path))
-                return dev.Refuse(ctx, $"{PathText.Printable(upper.Path)}: refused: its links lead to names with control characters");
+                return dev.Refuse(ctx, Unusable(upper.Path));
             ctx.Log.Info($"writable layer: {upper.Path} on {dev.DevPath} (persistent overlayfs)");
             return WritableResult.Overlay(upper, work, persistent: true, $"{upper.Path} on {dev.DevPath}", dev.Mounted);
         }
@@ -146,7 +152,7 @@ public sealed class LiveOsOverlayStrategy(LiveOsOverlay o) : WritableStrategy
         }
         catch (RefusedPathException e) { return dev.Refuse(ctx, e.Message); }
         catch (NativeException e) { return dev.Refuse(ctx, $"rd.live.overlay.readonly: {e.Message}"); }
-        if (!OverlayOptions.CanEscape(path)) return dev.Refuse(ctx, $"{PathText.Printable(path)}: refused: its links lead to names with control characters");
+        if (!OverlayOptions.CanEscape(path)) return dev.Refuse(ctx, Unusable(path));
         ctx.Log.Info($"rd.live.overlay.readonly: {path} is a read-only layer; changes go to RAM");
         var ram = RamUpperStrategy.Overlay(ctx, o.Ram);
         return ram with { LowerDirs = [path], Mounted = [.. dev.Mounted, .. ram.Mounted] };

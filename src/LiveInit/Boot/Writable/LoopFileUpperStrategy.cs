@@ -15,20 +15,20 @@ namespace LiveInit.Boot.Writable;
 public sealed class LoopFileUpperStrategy(LoopFileUpper l) : WritableStrategy
 {
     private string Why => $"persistence file /{l.FilePath}";
+    private string Devices => l.Scope == ScanScope.All ? "device" : "removable device";
 
     public override string Describe() => l.OnBootMedium
-        ? $"open /{l.FilePath} on the boot medium, loop-mount it read-write at {l.MountPoint}, use its upperdir/workdir; "
-          + $"RAM at {l.Ram.MountPoint} if absent or unusable"
-        : $"look for /{l.FilePath} on the boot medium, then on every {(l.Scope == ScanScope.All ? "" : "removable ")}device "
-          + $"(each mounted read-only without journal replay at {l.SearchMountPoint}); mount the one that has it read-write "
-          + $"at {l.DeviceMountPoint}, loop-mount the file read-write at {l.MountPoint}, use its upperdir/workdir; "
+        ? $"open /{l.FilePath} on the boot medium, loop-mount it read-write at {l.MountPoint}, use its "
+          + $"upperdir/workdir; RAM at {l.Ram.MountPoint} if absent or unusable"
+        : $"look for /{l.FilePath} on the boot medium, then on every {Devices} (each mounted read-only without "
+          + $"journal replay at {l.SearchMountPoint}); mount the one that has it read-write at {l.DeviceMountPoint}, "
+          + $"loop-mount the file read-write at {l.MountPoint}, use its upperdir/workdir; "
           + $"RAM at {l.Ram.MountPoint} if none";
 
     public override WritableResult? Prepare(BootContext ctx, bool snapshotRoot)
     {
         ctx.EnsureMountTree(l.MountPoint);
-        if (l.OnBootMedium) return OnBootMedium(ctx);
-        return Search(ctx);
+        return l.OnBootMedium ? OnBootMedium(ctx) : Search(ctx);
     }
 
     private WritableResult? OnBootMedium(BootContext ctx)
@@ -42,8 +42,9 @@ public sealed class LoopFileUpperStrategy(LoopFileUpper l) : WritableStrategy
             ctx.Log.Info($"no {Why} found; {RamOnly}");
             return null;
         }
-        if (e.Kind != EntryKind.File) return dev.Refuse(ctx, $"{e.Where}: refused: {e.Why ?? "it is a folder, not an image file"}");
-        return dev.MakeWritable(ctx, "defaults") ? UseImage(ctx, dev) : null;
+        if (e.Kind != EntryKind.File)
+            return dev.Refuse(ctx, $"{e.Where}: refused: {e.Why ?? "it is a folder, not an image file"}");
+        return Take(ctx, dev);
     }
 
     /// <summary>SystemRescueCd-5: the boot medium first, then every device in scope, by name.</summary>
@@ -57,32 +58,33 @@ public sealed class LoopFileUpperStrategy(LoopFileUpper l) : WritableStrategy
             var medium = PersistenceDevice.Chosen(ctx, ctx.Medium, ctx.Plan.Medium.MountPoint, Why);
             MediumEntry e;
             using (var root = medium.Open()) e = root.Lookup(l.FilePath);
-            if (e.Kind == EntryKind.Refused) ctx.Log.Warn($"{Why}: {e.Where}: refused: {e.Why}; looking on the other devices");
+            if (e.Kind == EntryKind.Refused)
+                ctx.Log.Warn($"{Why}: {e.Where}: refused: {e.Why}; looking on the other devices");
             else if (e.Kind == EntryKind.File && Take(ctx, medium) is { } onMedium) return onMedium;
         }
         var candidates = reg.All
             .Where(d => d.Type is not null && d.Probe.Get("USAGE") == "filesystem" && Writable(d.Type)
-                        && (l.Scope == ScanScope.All || d.Device.IsRemovableLike) && !PersistenceDevice.IsBootMedium(ctx, d))
+                        && (l.Scope == ScanScope.All || d.Device.IsRemovableLike)
+                        && !PersistenceDevice.IsBootMedium(ctx, d))
             .OrderBy(d => d.Device.Name, StringComparer.Ordinal);
         foreach (var d in candidates)
         {
-            var e = LookInto(ctx, d);
-            if (e is null) continue;
-            if (e.Value.Kind is EntryKind.Missing or EntryKind.Directory)
+            if (LookInto(ctx, d) is not { } e) continue;
+            if (e.Kind is EntryKind.Missing or EntryKind.Directory)
             {
                 ctx.Log.Info($"looked into {d.Summary()} (read-only, no journal replay): no /{l.FilePath}");
                 continue;
             }
-            if (e.Value.Kind == EntryKind.Refused)
+            if (e.Kind == EntryKind.Refused)
             {
-                ctx.Log.Warn($"{Why} on {d.Device.DevPath}: {e.Value.Where}: refused: {e.Value.Why}; trying the next device");
+                ctx.Log.Warn($"{Why} on {d.Device.DevPath}: {e.Where}: refused: {e.Why}; trying the next device");
                 continue;
             }
-            var dev = PersistenceDevice.Chosen(ctx, d, l.DeviceMountPoint, Why);
-            ctx.Log.Notice($"found /{l.FilePath} on {d.Summary()}; it becomes the writable layer: mounting the device read-write at {l.DeviceMountPoint}");
-            if (Take(ctx, dev) is { } result) return result;
+            ctx.Log.Notice($"found /{l.FilePath} on {d.Summary()}; it becomes the writable layer: mounting the "
+                           + $"device read-write at {l.DeviceMountPoint}");
+            if (Take(ctx, PersistenceDevice.Chosen(ctx, d, l.DeviceMountPoint, Why)) is { } result) return result;
         }
-        ctx.Log.Info($"no usable /{l.FilePath} found on the boot medium or any {(l.Scope == ScanScope.All ? "" : "removable ")}device; {RamOnly}");
+        ctx.Log.Info($"no usable /{l.FilePath} found on the boot medium or any {Devices}; {RamOnly}");
         return null;
     }
 
@@ -103,7 +105,8 @@ public sealed class LoopFileUpperStrategy(LoopFileUpper l) : WritableStrategy
         finally { new HeldMount(l.SearchMountPoint).Release(ctx); }
     }
 
-    private WritableResult? Take(BootContext ctx, PersistenceDevice dev) => dev.MakeWritable(ctx, "defaults") ? UseImage(ctx, dev) : null;
+    private WritableResult? Take(BootContext ctx, PersistenceDevice dev) =>
+        dev.MakeWritable(ctx, "defaults") ? UseImage(ctx, dev) : null;
 
     /// <summary>Opens the file on the (now writable) device, loop-mounts it read-write and makes upperdir/workdir
     /// inside it. Null (one warning, everything undone) when any of that fails.</summary>
@@ -128,8 +131,10 @@ public sealed class LoopFileUpperStrategy(LoopFileUpper l) : WritableStrategy
             using var inside = MediumRoot.Open(l.MountPoint);
             using var upper = inside.EnsureDirectory("upperdir");
             using var work = inside.EnsureDirectory("workdir");
-            ctx.Log.Info($"writable layer: {where} mounted at {l.MountPoint} (persistent): /{l.FilePath} on {dev.Device.Summary()}");
-            return WritableResult.Overlay(upper, work, persistent: true, $"{where} on {dev.DevPath}", [.. dev.Mounted, image]);
+            ctx.Log.Info($"writable layer: {where} mounted at {l.MountPoint} (persistent): /{l.FilePath} on "
+                         + dev.Device.Summary());
+            return WritableResult.Overlay(upper, work, persistent: true, $"{where} on {dev.DevPath}",
+                [.. dev.Mounted, image]);
         }
         catch (Exception e) when (e is RefusedPathException or NativeException)
         {

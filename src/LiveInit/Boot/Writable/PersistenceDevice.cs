@@ -32,17 +32,20 @@ internal sealed class PersistenceDevice
     public bool IsMedium { get; }
     public string DevPath => Device.Device.DevPath;
 
-    /// <summary>What was mounted (or remounted read-write) for this device, for <see cref="WritableResult.Mounted"/>.</summary>
+    /// <summary>What was mounted (or remounted read-write) for this device, for
+    /// <see cref="WritableResult.Mounted"/>.</summary>
     public IReadOnlyList<HeldMount> Mounted => _held is null ? [] : [_held];
 
-    /// <summary>Waits for the device the plan names; null (and a warning listing the devices) when it never comes.</summary>
+    /// <summary>Waits for the device the plan names; null (and a warning listing the devices) when it never
+    /// comes.</summary>
     public static ProbedDevice? Find(BootContext ctx, DeviceSpec spec, string why)
     {
         var reg = ctx.RequireDevices();
-        var found = reg.WaitFor((all, _) => DeviceMatcher.Candidates(spec, all).FirstOrDefault(), ctx.Plan.Medium.WaitSeconds,
+        var wait = ctx.Plan.Medium.WaitSeconds;
+        var found = reg.WaitFor((all, _) => DeviceMatcher.Candidates(spec, all).FirstOrDefault(), wait,
             $"{spec} ({why})", ctx.Log.Notice);
         if (found is null)
-            ctx.Log.Warn($"{why}: {spec} did not appear within {ctx.Plan.Medium.WaitSeconds} s; {WritableStrategy.RamOnly}.\n"
+            ctx.Log.Warn($"{why}: {spec} did not appear within {wait} s; {WritableStrategy.RamOnly}.\n"
                          + $"Block devices seen:\n{reg.Report().TrimEnd()}");
         return found;
     }
@@ -69,7 +72,9 @@ internal sealed class PersistenceDevice
 
     /// <summary>The device a search chose (not mounted yet): <see cref="MakeWritable"/> mounts it read-write.</summary>
     public static PersistenceDevice Chosen(BootContext ctx, ProbedDevice dev, string mountPoint, string why) =>
-        IsBootMedium(ctx, dev) ? new(dev, ctx.Plan.Medium.MountPoint, true, why, null) : new(dev, mountPoint, false, why, null);
+        IsBootMedium(ctx, dev)
+            ? new(dev, ctx.Plan.Medium.MountPoint, true, why, null)
+            : new(dev, mountPoint, false, why, null);
 
     public static bool IsBootMedium(BootContext ctx, ProbedDevice dev) => ctx.Medium?.Device.Name == dev.Device.Name;
 

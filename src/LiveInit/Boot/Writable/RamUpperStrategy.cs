@@ -32,7 +32,8 @@ public sealed class RamUpperStrategy(RamPlan ram) : WritableStrategy
         using var root = MediumRoot.Open(ram.MountPoint);
         using var upper = root.EnsureDirectory(ram.UpperDir);
         using var work = root.EnsureDirectory(ram.WorkDir);
-        ctx.Log.Info($"writable layer: RAM (tmpfs {ram.Size}) at {ram.MountPoint}, upper {upper.Path}; changes are lost at power-off");
+        ctx.Log.Info($"writable layer: RAM (tmpfs {ram.Size}) at {ram.MountPoint}, upper {upper.Path}; "
+                     + "changes are lost at power-off");
         return WritableResult.Overlay(upper, work, persistent: false, $"RAM ({upper.Path})", [held]);
     }
 
@@ -43,12 +44,12 @@ public sealed class RamUpperStrategy(RamPlan ram) : WritableStrategy
         var held = new HeldMount(ram.SnapshotMountPoint);
         var bytes = (long)ram.SnapshotMiB << 20;
         // our own fresh tmpfs: the file is made by path, then opened like any other COW
-        using (var f = new FileStream(Path.Combine(ram.SnapshotMountPoint, CowName), FileMode.CreateNew, FileAccess.Write))
-            f.SetLength(bytes);
+        var path = Path.Combine(ram.SnapshotMountPoint, CowName);
+        using (var f = new FileStream(path, FileMode.CreateNew, FileAccess.Write)) f.SetLength(bytes);
         using var root = MediumRoot.Open(ram.SnapshotMountPoint);
         var cow = root.OpenFile(CowName, write: true);
-        ctx.Log.Info($"writable layer: dm-snapshot COW in RAM (sparse {ram.SnapshotMiB} MiB file on tmpfs at {ram.SnapshotMountPoint}); "
-                     + "changes are lost at power-off");
+        ctx.Log.Info($"writable layer: dm-snapshot COW in RAM (sparse {ram.SnapshotMiB} MiB file on tmpfs at "
+                     + $"{ram.SnapshotMountPoint}); changes are lost at power-off");
         return WritableResult.Snapshot(cow, persistent: false, $"RAM COW {cow.Where}", [held]);
     }
 }

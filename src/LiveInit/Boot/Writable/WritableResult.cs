@@ -20,12 +20,12 @@ public sealed record WritableResult(
 {
     public bool IsSnapshot => Cow is not null;
 
-    public static WritableResult Overlay(ConfinedDirectory upper, ConfinedDirectory work, bool persistent, string description,
-        IReadOnlyList<HeldMount> mounted, IReadOnlyList<string>? lower = null) =>
+    public static WritableResult Overlay(ConfinedDirectory upper, ConfinedDirectory work, bool persistent,
+        string description, IReadOnlyList<HeldMount> mounted, IReadOnlyList<string>? lower = null) =>
         new(persistent, description, upper.Path, work.Path, null, lower ?? [], mounted);
 
-    public static WritableResult Snapshot(ConfinedFile cow, bool persistent, string description, IReadOnlyList<HeldMount> mounted) =>
-        new(persistent, description, null, null, cow, [], mounted);
+    public static WritableResult Snapshot(ConfinedFile cow, bool persistent, string description,
+        IReadOnlyList<HeldMount> mounted) => new(persistent, description, null, null, cow, [], mounted);
 
     /// <summary>Gives up this layer: the COW descriptor is closed and every mount made for it undone.</summary>
     public void Release(BootContext ctx)

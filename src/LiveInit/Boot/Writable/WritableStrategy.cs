@@ -14,6 +14,13 @@ public abstract class WritableStrategy
     /// <summary>The end of every warning that gives up persistence.</summary>
     public const string RamOnly = "changes will be kept in RAM only";
 
+    /// <summary>The refusal of an upper or work folder that is a regular file.</summary>
+    internal static string NotAFolder(string where) => $"{where}: refused: it is a regular file, not a folder";
+
+    /// <summary>The refusal of a folder whose canonical path overlayfs cannot be given.</summary>
+    internal static string Unusable(string path) =>
+        $"{Media.PathText.Printable(path)}: refused: its links lead to names with control characters";
+
     public static WritableStrategy For(WritableLayer layer) => layer switch
     {
         RamUpper r => new RamUpperStrategy(r.Ram),
