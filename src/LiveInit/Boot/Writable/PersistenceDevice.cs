@@ -80,9 +80,15 @@ internal sealed class PersistenceDevice
 
     public MediumRoot Open() => MediumRoot.Open(MountPoint);
 
-    /// <summary>At least 4 MiB free (checked on the look-only mount); else a warning and null.</summary>
+    /// <summary>At least 4 MiB free (checked on the look-only mount), on a filesystem that can be written at all;
+    /// else a warning, and false.</summary>
     public bool HasRoom(BootContext ctx)
     {
+        if (Device.Type is "iso9660" or "udf")
+        {
+            Refuse(ctx, $"{DevPath} is {Device.Type}, read-only by nature");
+            return false;
+        }
         var fs = Libc.Statfs(MountPoint);
         var free = (long)fs.BlocksAvailable * fs.BlockSize;
         if (free >= MinFreeBytes) return true;
@@ -101,7 +107,7 @@ internal sealed class PersistenceDevice
             {
                 if (Device.Type is "iso9660" or "udf")
                 {
-                    Refuse(ctx, $"the boot medium {DevPath} is {Device.Type}, read-only by nature");
+                    Refuse(ctx, $"{DevPath} is {Device.Type}, read-only by nature");
                     return false;
                 }
                 var err = Libc.TryMount(null, MountPoint, null, Libc.MS_REMOUNT, null);
