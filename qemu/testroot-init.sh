@@ -5,6 +5,10 @@ read up rest < /proc/uptime
 echo "LIVEINIT-ROOT-REACHED uptime=$up"
 echo "ROOTFS-TYPE=$(awk '$2=="/" {t=$3} END {print t}' /proc/mounts)"
 echo "ROOT-DEVICE=$(awk '$2=="/" {t=$1} END {print t}' /proc/mounts)"
+# where the overlay root keeps its changes, and what holds archiso's cowspace (a tmpfs, or the persistence device)
+ovup=$(awk '$2=="/" && $3=="overlay" {o=$4} END {print o}' /proc/mounts | tr ',' '\n' | sed -n 's/^upperdir=//p')
+[ -n "$ovup" ] && echo "OVERLAY-UPPER=$ovup"
+cs=$(awk '$2=="/run/archiso/cowspace" {t=$1 " " $3} END {print t}' /proc/mounts); [ -n "$cs" ] && echo "COWSPACE=$cs"
 [ -e /etc/liveinit-srm-marker ] && echo "SRM-PRESENT $(cat /etc/liveinit-srm-marker)"
 [ -e /etc/liveinit-variant ] && echo "VARIANT=$(cat /etc/liveinit-variant)"
 home=$(awk '$2=="/home" {print $1 " " $3}' /proc/mounts); [ -n "$home" ] && echo "HOME-MOUNT=$home"

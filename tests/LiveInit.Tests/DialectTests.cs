@@ -89,6 +89,107 @@ public class DialectTests
         Assert.Equal("persistent_A/x86_64/upperdir", Assert.IsType<DirectoryUpper>(p.Writable).UpperDir);
     }
 
+    [Theory]
+    [InlineData("cow_directory=a,lowerdir=/etc", "','")]
+    [InlineData("cow_directory=a:b", "':'")]
+    [InlineData("cow_directory=\"a\u001b[31mb\"", "control characters")]
+    public void CowDirectoryThatOverlayfsWouldSplitIsAnErrorWithTheDefault(string param, string why)
+    {
+        var p = Plan("archisolabel=A cow_label=P " + param);
+        var e = Assert.Single(p.Diagnostics, x => x.Severity == Severity.Error && x.Parameter == "cow_directory");
+        Assert.Contains(why, e.Message);
+        Assert.Contains("using 'persistent_A/x86_64'", e.Message);
+        Assert.Equal("persistent_A/x86_64/upperdir", Assert.IsType<DirectoryUpper>(p.Writable).UpperDir);
+    }
+
+    [Theory]
+    [InlineData("a/../../../x")]
+    [InlineData("a/b")]
+    [InlineData("x/..")]
+    [InlineData("a,b")]
+    [InlineData("a:b")]
+    public void LabelDerivedCowDirectoryPassesTheSameCheckAndFallsBackToRam(string label)
+    {
+        var p = Plan($"archisolabel=\"{label}\" cow_label=P");
+        Assert.True(HasWarning(p, "archisolabel"));
+        Assert.True(HasWarning(p, "cow_label"));
+        var r = Assert.IsType<RamUpper>(p.Writable);
+        Assert.Equal("/run/archiso/cowspace", r.Ram.MountPoint);
+        Assert.Equal("upperdir", r.Ram.UpperDir);   // at the top of its own tmpfs, never outside it
+        // in RAM mode too: the upper must not be built from the label
+        var ram = Assert.IsType<RamUpper>(Plan($"archisolabel=\"{label}\"").Writable);
+        Assert.Equal("upperdir", ram.Ram.UpperDir);
+        // a typed cow_directory is used instead, without a warning about the label
+        var typed = Plan($"archisolabel=\"{label}\" cow_label=P cow_directory=store");
+        Assert.False(HasWarning(typed, "archisolabel"));
+        Assert.Equal("store/upperdir", Assert.IsType<DirectoryUpper>(typed.Writable).UpperDir);
+    }
+
+    [Fact]
+    public void ArchisoRamUpperIsArchisosOwnPath()
+    {
+        var r = Assert.IsType<RamUpper>(Plan("archisobasedir=sysresccd archisolabel=RESCUE").Writable);
+        Assert.Equal("/run/archiso/cowspace", r.Ram.MountPoint);
+        Assert.Equal("persistent_RESCUE/x86_64/upperdir", r.Ram.UpperDir);
+        Assert.Equal("persistent_RESCUE/x86_64/workdir", r.Ram.WorkDir);
+        var typed = Assert.IsType<RamUpper>(Plan("archisolabel=A cow_directory=my/store").Writable);
+        Assert.Equal("my/store/upperdir", typed.Ram.UpperDir);
+        // persistence and its RAM fallback: the same archiso path, the fallback on a tmpfs of its own
+        var d = Assert.IsType<DirectoryUpper>(Plan("archisolabel=RESCUE cow_label=P").Writable);
+        Assert.Equal("persistent_RESCUE/x86_64/upperdir", d.Ram.UpperDir);
+        Assert.Equal(d.MountPoint, d.Ram.MountPoint);
+    }
+
+    [Fact]
+    public void EveryMountPointOfTheWritableLayerIsInThePlan()
+    {
+        var s = Assert.IsType<LoopFileUpper>(Plan("backstore=alldev").Writable);
+        Assert.Equal("/run/liveinit/search", s.SearchMountPoint);
+        Assert.Equal("/run/liveinit/store", s.DeviceMountPoint);
+        Assert.Equal("/livemnt/memory", s.MountPoint);
+        Assert.Equal("/run/liveinit/cow", s.Ram.MountPoint);
+        var o = Assert.IsType<LiveOsOverlay>(Plan("root=live:LABEL=L rd.live.overlay=LABEL=P").Writable);
+        Assert.Equal("/run/initramfs/overlayfs-device", o.DeviceMountPoint);
+        Assert.Equal("/run/initramfs/overlay", o.Ram.SnapshotMountPoint);
+        var text = LiveInit.Cli.ExplainCommand.Render(KernelCommandLine.Parse("backstore=alldev"), "text");
+        Assert.Contains("looked into read-only at /run/liveinit/search", text);
+        Assert.Contains("read-write at /run/liveinit/store", text);
+        Assert.Contains("RAM (a tmpfs of its own, size 50% of RAM, upper /run/liveinit/cow/upperdir)", text);
+        var json = LiveInit.Cli.ExplainCommand.Render(KernelCommandLine.Parse("archisolabel=A cow_label=P"), "json");
+        Assert.Contains("\"mountPoint\": \"/run/archiso/cowspace\"", json);
+        Assert.Contains("\"directory\": \"persistent_A/x86_64\"", json);
+    }
+
+    [Theory]
+    [InlineData("rd.live.overlay=LABEL=P:/ovl,lowerdir=/etc", "','")]
+    [InlineData("rd.live.overlay=LABEL=P:/ovl:x", "':'")]
+    [InlineData("rd.live.overlay=LABEL=P:/../etc", "'..'")]
+    public void DracutOverlayPathThatOverlayfsWouldSplitIsAnError(string param, string why)
+    {
+        var p = Plan("root=live:LABEL=L " + param);
+        var e = Assert.Single(p.Diagnostics, x => x.Severity == Severity.Error && x.Parameter == "rd.live.overlay");
+        Assert.Contains(why, e.Message);
+        Assert.Contains("overlay-<LABEL>-<UUID>", e.Message);
+        Assert.Null(Assert.IsType<LiveOsOverlay>(p.Writable).OverlayPath);
+    }
+
+    [Theory]
+    [InlineData("LIVEOS", "4c1e0505", true, "LiveOS/overlay-LIVEOS-4c1e0505")]
+    [InlineData(null, "4c1e0505", true, "LiveOS/overlay--4c1e0505")]
+    [InlineData("a/../../../x", "u", false, null)]
+    [InlineData("a/b", "u", false, null)]
+    [InlineData("a,lowerdir=/etc", "u", false, null)]
+    [InlineData("a\nb", "u", false, null)]
+    [InlineData("L", "../..", false, null)]
+    public void DracutDefaultOverlayFromTheOnDiskLabelPassesTheSameCheck(string? label, string uuid, bool ok,
+        string? rel)
+    {
+        var usable = LiveInit.Boot.Writable.LiveOsOverlayStrategy.TryDefaultPath("LiveOS", label, uuid, out var r, out var err);
+        Assert.Equal(ok, usable);
+        if (ok) Assert.Equal(rel, r);
+        else Assert.NotNull(err);
+    }
+
     [Fact]
     public void GoodCowDirectoryIsNormalised()
     {
@@ -173,7 +274,7 @@ public class DialectTests
         Assert.Equal("/run/initramfs/live", p.Medium.MountPoint);
         var o = Assert.IsType<LiveOsOverlay>(p.Writable);
         Assert.Null(o.PersistentDevice);
-        Assert.Equal(32768, o.RamOverlayMiB);
+        Assert.Equal(32768, o.Ram.SnapshotMiB);
         Assert.Contains("LiveOS/rootfs.img", p.Image.InnerRootfsImages);
         Assert.Equal("LiveOS/home.img", p.Home!.FilePath);
     }
@@ -187,7 +288,7 @@ public class DialectTests
         Assert.Equal(DeviceSpec.ByLabel("DATA"), o.PersistentDevice);
         Assert.Equal("Fedora/ovl", o.OverlayPath);
         Assert.True(o.ForceOverlayfs);
-        Assert.Equal(1024, o.RamOverlayMiB);
+        Assert.Equal(1024, o.Ram.SnapshotMiB);
         Assert.Equal(ImageCopy.Yes, p.Image.CopyToRam);
         Assert.True(p.Medium.ReadWrite);
     }

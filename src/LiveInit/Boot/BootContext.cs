@@ -1,3 +1,4 @@
+using LiveInit.Boot.Writable;
 using LiveInit.Devices;
 using LiveInit.Modules;
 using LiveInit.Plan;
@@ -20,17 +21,13 @@ public sealed class BootContext(BootPlan plan, BootLog log, BootOptions? options
 
     public ProbedDevice? Medium { get; set; }
     public string? ImageFile { get; set; }
-    /// <summary>An ext image inside the squashfs (Fedora LiveOS rootfs.img, archiso airootfs.img).</summary>
-    public string? InnerRootfs { get; set; }
-    /// <summary>overlayfs lower directories, topmost first.</summary>
-    public List<string> LowerDirs { get; } = [];
-    public string? UpperDir { get; set; }
-    public string? WorkDir { get; set; }
-    /// <summary>COW file of a dm-snapshot root (over <see cref="InnerRootfs"/>), and whether it persists.</summary>
-    public string? CowFile { get; set; }
-    public bool CowPersistent { get; set; }
-    /// <summary>Block device holding the dm-snapshot root, when the root is not overlayfs.</summary>
-    public string? RootDevice { get; set; }
+    /// <summary>What each step of the root made, set by that step, read by the next (typed, no loose fields):
+    /// the mounted image (<see cref="Steps.MountImage"/>), the SRM mount points, topmost first
+    /// (<see cref="Steps.MountSrms"/>), the writable layer (<see cref="Steps.PrepareWritable"/>; replaced by
+    /// <see cref="Steps.AssembleRoot"/> when it falls back to RAM).</summary>
+    public MountedImage? Image { get; set; }
+    public IReadOnlyList<string> SrmLayers { get; set; } = [];
+    public WritableResult? Writable { get; set; }
     /// <summary>Mount trees outside /run that must be visible in the new root (antiX /live, SystemRescueCd-5 /livemnt).</summary>
     public List<string> ExtraMountRoots { get; } = [];
     public List<string> Notes { get; } = [];

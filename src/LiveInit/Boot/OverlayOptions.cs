@@ -16,6 +16,10 @@ public static class OverlayOptions
         return s;
     }
 
+    /// <summary>False for a path overlayfs cannot be given at all (control characters): check before relying on
+    /// it.</summary>
+    public static bool CanEscape(string path) => !path.Any(char.IsControl);
+
     public static string Escape(string path)
     {
         if (path.Any(char.IsControl)) throw new BootFailure($"the path '{Media.PathText.Printable(path)}' holds control characters; overlayfs cannot be given it");

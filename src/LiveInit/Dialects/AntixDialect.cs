@@ -68,9 +68,11 @@ public sealed class AntixDialect : IDialect
         var medium = new MediumPlan(device, device is null ? imagePath : null, scope, BootMount, wait,
             ReadWrite: remasterAction is RemasterAction.ApplyPending or RemasterAction.Rollback || persistRoot || persistHome);
         var image = new ImagePlan([imagePath], c.Has("toram") ? ImageCopy.Yes : ImageCopy.No, null, [], ImageMount);
+        var ram = RamPlan.Of(SizeSpec.OfPercent(50));
         WritableLayer writable = persistRoot
-            ? new LoopFileUpper(null, $"{bdir}/rootfs", scope, true, PersistMount, SizeSpec.OfPercent(50))
-            : new RamUpper(SizeSpec.OfPercent(50));
+            ? new LoopFileUpper(null, $"{bdir}/rootfs", scope, true, LoopFileUpper.DefaultSearchMountPoint,
+                LoopFileUpper.DefaultDeviceMountPoint, PersistMount, ram)
+            : new RamUpper(ram);
         return new BootPlan(Name, medium, image, new SrmPlan(false, bdir, ".srm"), writable,
             new RemasterPlan(remasterAction, bdir, sqname, persistRoot, StateFile),
             persistHome ? new HomePlan($"{bdir}/homefs", true) : null,

@@ -41,7 +41,10 @@ public sealed class ArchisoDialect : IDialect
         var srm = new SrmPlan(CommonParameters.Flag(c, d, "loadsrm"), basedir, ".srm");
 
         var ramSize = CommonParameters.Size(c, d, "cow_spacesize", sysrescue ? SizeSpec.OfPercent(25) : SizeSpec.OfMiB(256));
-        WritableLayer writable = new RamUpper(ramSize);
+        var cowDir = CowDirectory(c, d, label, arch);
+        // in RAM too, upper and work are archiso's own <cow_directory>/upperdir on /run/archiso/cowspace
+        var ram = RamPlan.Of(ramSize, CowMount, cowDir ?? "");
+        WritableLayer writable = new RamUpper(ram);
         var cowLabel = c.Find("cow_label");
         var cowDevice = CommonParameters.Device(c, d, "cow_device");
         DeviceSpec? cow = null;
@@ -54,20 +57,48 @@ public sealed class ArchisoDialect : IDialect
         else cow = cowDevice;
         if (cow is null)
         {
-            foreach (var k in new[] { "cow_directory", "cow_flags" })
-                if (c.Has(k)) d.Warn(k, "has no effect without cow_label= or cow_device=");
+            if (c.Has("cow_flags")) d.Warn("cow_flags", "has no effect without cow_label= or cow_device=");
         }
+        else if (cowDir is null)
+            d.Warn(cowLabel is not null ? "cow_label" : "cow_device",
+                $"not used: there is no usable persistence folder (see above); changes stay in RAM at {CowMount}");
         else
         {
-            var dir = CommonParameters.RelativeDir(c, d, "cow_directory", $"persistent_{label}/{arch}", allowLeadingSlash: false);
             var flags = c.Get("cow_flags") ?? "defaults";
             if (flags.Length == 0) flags = "defaults";
-            writable = new DirectoryUpper(cow, $"{dir}/upperdir", $"{dir}/workdir", flags, CowMount, ramSize);
+            writable = new DirectoryUpper(cow, $"{cowDir}/upperdir", $"{cowDir}/workdir", flags, CowMount, ram);
         }
 
         return new BootPlan(sysrescue ? "archiso (SystemRescue)" : Name, medium, image, srm, writable,
             new RemasterPlan(RemasterAction.None, imageDir, "airootfs.sfs", false, ""), null,
             CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items);
+    }
+
+    /// <summary>cow_directory, or archiso's default <c>persistent_&lt;archisolabel&gt;/&lt;arch&gt;</c>. Both end in
+    /// overlayfs options, so both pass the same check (relative, no '..', no ',' ':' or control characters; the
+    /// label-derived name is one folder). Null when neither is usable: changes then stay in RAM at the top of the
+    /// tmpfs.</summary>
+    private static string? CowDirectory(KernelCommandLine c, Diagnostics d, string? label, string arch)
+    {
+        var built = $"persistent_{label}/{arch}";
+        string? fallback = null;
+        if (!RelativePath.TryName($"persistent_{label}", out var err)
+            || !RelativePath.TryNormalizeForOverlay(built, out fallback, out err))
+        {
+            fallback = null;
+            if (!c.Has("cow_directory"))
+                d.Warn("archisolabel", $"the default cow_directory built from it, persistent_<archisolabel>/{arch}: "
+                                       + $"{err}; give cow_directory=; changes stay at the top of the RAM layer "
+                                       + CowMount);
+        }
+        var p = c.Find("cow_directory");
+        if (p is null) return fallback;
+        if (RelativePath.TryNormalizeForOverlay(p.Value, out var typed, out err)) return typed;
+        d.Error("cow_directory", $"{err}; " + (fallback is null
+            ? "and the default from archisolabel is not usable either: changes stay at the top of the RAM layer "
+              + CowMount
+            : $"using '{fallback}'"));
+        return fallback;
     }
 
     private static MediumPlan Medium(KernelCommandLine c, Diagnostics d, string? label, string imageDir)

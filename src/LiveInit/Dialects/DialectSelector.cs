@@ -39,7 +39,7 @@ public static class DialectSelector
             var ram = SizeSpec.OfMiB(256);
             return new BootPlan("none", new MediumPlan(null, null, ScanScope.All, "/run/liveinit/medium", 0, false),
                 new ImagePlan([], ImageCopy.No, null, [], "/run/liveinit/image"), new SrmPlan(false, "", ".srm"),
-                new RamUpper(ram), new RemasterPlan(RemasterAction.None, "", "", false, ""), null,
+                new RamUpper(RamPlan.Of(ram)), new RemasterPlan(RemasterAction.None, "", "", false, ""), null,
                 CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items);
         }
         foreach (var other in All)

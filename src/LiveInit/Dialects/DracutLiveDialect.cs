@@ -10,7 +10,8 @@ namespace LiveInit.Dialects;
 /// </summary>
 public sealed class DracutLiveDialect : IDialect
 {
-    public const string BootMount = "/run/initramfs/live", ImageMount = "/run/initramfs/squashfs";
+    public const string BootMount = "/run/initramfs/live", ImageMount = "/run/initramfs/squashfs",
+        RamMount = "/run/liveinit/cow", RamSnapshotMount = "/run/initramfs/overlay";
 
     public string Name => "dracut";
     public IReadOnlyList<string> MediumParameters { get; } = ["root"];
@@ -66,7 +67,9 @@ public sealed class DracutLiveDialect : IDialect
                 else d.Error(overlayKey, $"{derr}; changes stay in RAM");
                 if (persistent is not null && colon >= 0)
                 {
-                    if (RelativePath.TryNormalizeRooted(ov.Value[(colon + 1)..], out var p, out var perr)) path = p;
+                    // a directory overlay ends in overlayfs options (upperdir, and workdir next to it)
+                    var typed = ov.Value[(colon + 1)..].TrimStart('/');
+                    if (RelativePath.TryNormalizeForOverlay(typed, out var p, out var perr)) path = p;
                     else { d.Error(overlayKey, $"overlay path {perr}; using the default overlay-<LABEL>-<UUID>"); }
                 }
             }
@@ -78,8 +81,12 @@ public sealed class DracutLiveDialect : IDialect
             d.Error("rd.live.overlay.size", $"'{sz.Value}' is not a size in MiB; using 32768");
             size = 32768;
         }
-        var writable = new LiveOsOverlay(persistent, path, liveDir, c.Has("rd.live.overlay.overlayfs"), size,
-            c.Has("rd.live.overlay.readonly"), c.Has("rd.live.overlay.reset"), SizeSpec.OfPercent(50));
+        // in RAM: the sparse COW file where dracut keeps it (/run/initramfs/overlay), an overlayfs upper at
+        // /run/liveinit/cow
+        var ram = new RamPlan(SizeSpec.OfPercent(50), RamMount, "", RamSnapshotMount, size);
+        var writable = new LiveOsOverlay(persistent, path, liveDir, c.Has("rd.live.overlay.overlayfs"),
+            c.Has("rd.live.overlay.readonly"), c.Has("rd.live.overlay.reset"), LiveOsOverlay.DefaultDeviceMountPoint,
+            ram);
 
         return new BootPlan(Name, medium, image, new SrmPlan(false, liveDir, ".srm"), writable,
             new RemasterPlan(RemasterAction.None, liveDir, squash, false, ""), new HomePlan($"{liveDir}/home.img", false),

@@ -16,12 +16,18 @@ public sealed class SysrescueCd5Dialect : IDialect
     public IReadOnlyList<string> MediumParameters { get; } = ["backstore", "subdir"];
     public IReadOnlyList<string> Parameters { get; } = ["backstore", "subdir", "docache"];
 
+    /// <summary>The backing store: candidates looked into read-only at /run/liveinit/search, the device holding it
+    /// mounted read-write at /run/liveinit/store, the image itself at /livemnt/memory.</summary>
+    private static LoopFileUpper Store(string file, ScanScope scope, RamPlan ram) =>
+        new(null, file, scope, false, LoopFileUpper.DefaultSearchMountPoint, LoopFileUpper.DefaultDeviceMountPoint,
+            StoreMount, ram);
+
     public BootPlan Build(KernelCommandLine c, Diagnostics d)
     {
         var subdir = c.Has("subdir") ? CommonParameters.RelativeDir(c, d, "subdir", "", allowLeadingSlash: true) : "";
         var image = subdir.Length == 0 ? "sysrcd.dat" : $"{subdir}/sysrcd.dat";
-        var ram = SizeSpec.OfPercent(50);
-        WritableLayer writable = new LoopFileUpper(null, "sysrcd.bs", ScanScope.Removable, false, StoreMount, ram);
+        var ram = RamPlan.Of(SizeSpec.OfPercent(50));
+        WritableLayer writable = Store("sysrcd.bs", ScanScope.Removable, ram);
         var bs = c.Find("backstore");
         if (bs is not null)
         {
@@ -36,7 +42,7 @@ public sealed class SysrescueCd5Dialect : IDialect
                 else d.Error("backstore", $"path {err}; using /sysrcd.bs");
             }
             if (bs.Value is null) d.Warn("backstore", "has no value; looking for /sysrcd.bs on removable devices");
-            writable = off ? new RamUpper(ram) : new LoopFileUpper(null, file, scope, false, StoreMount, ram);
+            writable = off ? new RamUpper(ram) : Store(file, scope, ram);
         }
         var medium = new MediumPlan(null, image, ScanScope.All, BootMount, CommonParameters.WaitSeconds(c, d), false);
         return new BootPlan(Name, medium,

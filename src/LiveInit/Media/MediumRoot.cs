@@ -16,6 +16,9 @@ public sealed class MediumRoot : IDisposable
     /// <summary>At most this many names are listed from one directory of a medium.</summary>
     public const int MaxListing = 10_000;
 
+    /// <summary>Bounds of <see cref="EmptyDirectory"/>: entries removed in all, and folder depth.</summary>
+    public const int MaxDeleteEntries = 1_000_000, MaxDeleteDepth = 256;
+
     private readonly SafeFd _fd;
 
     private readonly bool _walkOnly;
@@ -201,6 +204,56 @@ public sealed class MediumRoot : IDisposable
         var err = Libc.TryUnlinkat(dir.Fd, name, 0);
         if (err != 0 && err != Errno.ENOENT) throw new NativeException("unlink", Where(rel), err);
         dir.Sync();
+    }
+
+    /// <summary>Empties a directory beneath the mount (an overlay reset), keeping the directory itself. Everything
+    /// goes through descriptors: names are removed with unlinkat in their parent's descriptor, sub-folders opened
+    /// with O_NOFOLLOW and only on this filesystem, symbolic links removed themselves and never followed. At most
+    /// <see cref="MaxDeleteEntries"/> entries and <see cref="MaxDeleteDepth"/> levels; beyond that, or at a mount
+    /// point inside, <see cref="RefusedPathException"/> (what was removed so far stays removed).</summary>
+    public void EmptyDirectory(string rel)
+    {
+        rel = Clean(rel);
+        using var dir = OpenDirectory(rel);
+        var budget = MaxDeleteEntries;
+        Empty(dir.Fd, dir.Path, 0, ref budget);
+        dir.Sync();
+    }
+
+    private void Empty(SafeFd dir, string where, int depth, ref int budget)
+    {
+        if (depth >= MaxDeleteDepth)
+            throw new RefusedPathException(where, $"folders nested deeper than {MaxDeleteDepth} levels");
+        var names = new List<(string Name, byte Type)>();
+        if (!Libc.TryReadDirectory(dir, budget + 1, names, out var err))
+            throw new NativeException("getdents64", where, err);
+        if (names.Count > budget)
+            throw new RefusedPathException(where, $"more than {MaxDeleteEntries} entries to delete");
+        foreach (var (name, _) in names)
+        {
+            budget--;
+            var here = $"{where}/{PathText.Printable(name)}";
+            if (!Libc.TryLstatAt(dir, name, out var st, out err))
+            {
+                if (err == Errno.ENOENT) continue;
+                throw new NativeException("stat", here, err);
+            }
+            if (st.IsDirectory)
+            {
+                if (st.Dev != Device) throw new RefusedPathException(here, "another filesystem is mounted there");
+                using (var sub = Libc.TryOpenat(dir, name, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_NOFOLLOW, out err)
+                                 ?? throw new NativeException("open", here, err))
+                {
+                    var st2 = Libc.Fstat(sub, here);
+                    if (st2.Dev != st.Dev || st2.Ino != st.Ino)
+                        throw new RefusedPathException(here, "it changed while being emptied");
+                    Empty(sub, here, depth + 1, ref budget);
+                }
+                err = Libc.TryUnlinkat(dir, name, Libc.AT_REMOVEDIR);
+            }
+            else err = Libc.TryUnlinkat(dir, name, 0);
+            if (err != 0 && err != Errno.ENOENT) throw new NativeException("unlink", here, err);
+        }
     }
 
     private SafeFd Resolve(string rel, out string canonical)

@@ -38,47 +38,87 @@ public enum ImageCopy { No, Yes, Auto }
 
 /// <summary>The compressed root image. <see cref="Candidates"/> are tried in order (e.g. airootfs.sfs then
 /// airootfs.erofs). <see cref="InnerRootfsImages"/>: files inside the image that, when present, make it a
-/// Fedora-style container of an ext image (dm-snapshot root).</summary>
+/// Fedora-style container of an ext image (dm-snapshot root); when overlayfs is used over such an ext image
+/// instead, it is mounted read-only at <see cref="InnerMountPoint"/>.</summary>
 public sealed record ImagePlan(
     IReadOnlyList<string> Candidates,
     ImageCopy CopyToRam,
     string? ChecksumFile,
     IReadOnlyList<string> InnerRootfsImages,
-    string MountPoint);
+    string MountPoint,
+    string InnerMountPoint = ImagePlan.DefaultInnerMountPoint)
+{
+    public const string DefaultInnerMountPoint = "/run/liveinit/rootfs-base";
+}
 
 /// <summary>SystemRescue modules: every <c>Directory/*.srm</c>, alphabetical, first one topmost.</summary>
 public sealed record SrmPlan(bool Enabled, string Directory, string Extension);
 
-/// <summary>The writable layer of the root.</summary>
+/// <summary>Where changes go when they stay in RAM (no persistence asked for, or persistence unusable): a tmpfs of
+/// its own of <see cref="Size"/> at <see cref="MountPoint"/>, <c>upperdir</c>/<c>workdir</c> in
+/// <see cref="Directory"/> on it (archiso: <c>&lt;cow_directory&gt;</c>, where its tools look); a dm-snapshot root
+/// gets a sparse COW file of <see cref="SnapshotMiB"/> MiB on a tmpfs at <see cref="SnapshotMountPoint"/>.</summary>
+public sealed record RamPlan(
+    SizeSpec Size, string MountPoint, string Directory, string SnapshotMountPoint, int SnapshotMiB)
+{
+    public const string DefaultMountPoint = "/run/liveinit/cow",
+        DefaultSnapshotMountPoint = "/run/liveinit/snapshot-cow";
+    public const int DefaultSnapshotMiB = 32768;
+
+    public static RamPlan Of(SizeSpec size, string mountPoint = DefaultMountPoint, string directory = "") =>
+        new(size, mountPoint, directory, DefaultSnapshotMountPoint, DefaultSnapshotMiB);
+
+    /// <summary>The upper and work directories relative to <see cref="MountPoint"/>.</summary>
+    [JsonIgnore] public string UpperDir => Directory.Length == 0 ? "upperdir" : Directory + "/upperdir";
+    [JsonIgnore] public string WorkDir => Directory.Length == 0 ? "workdir" : Directory + "/workdir";
+}
+
+/// <summary>The writable layer of the root. Every layer names its RAM fallback (<see cref="Ram"/>).</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(RamUpper), "ram")]
 [JsonDerivedType(typeof(DirectoryUpper), "directory")]
 [JsonDerivedType(typeof(LoopFileUpper), "loopfile")]
 [JsonDerivedType(typeof(LiveOsOverlay), "liveos")]
-public abstract record WritableLayer(SizeSpec RamSize);
+public abstract record WritableLayer(RamPlan Ram)
+{
+    [JsonIgnore] public SizeSpec RamSize => Ram.Size;
+}
 
 /// <summary>overlayfs with a tmpfs upper: changes are lost at power-off.</summary>
-public sealed record RamUpper(SizeSpec RamSize) : WritableLayer(RamSize);
+public sealed record RamUpper(RamPlan Ram) : WritableLayer(Ram);
 
-/// <summary>overlayfs whose upper and work directories live on a persistent device (archiso cow_*,
-/// dracut's overlay directory). Falls back to RAM with a warning when the device is missing or unsuitable.</summary>
+/// <summary>overlayfs whose upper and work directories live on a persistent device (archiso cow_*), mounted at
+/// <see cref="MountPoint"/>: first read-only without journal replay to look, read-write only once the folders are
+/// known to be usable. Falls back to RAM with a warning when the device is missing or unsuitable.</summary>
 public sealed record DirectoryUpper(
-    DeviceSpec Device, string UpperDir, string WorkDir, string MountOptions, string MountPoint, SizeSpec RamSize)
-    : WritableLayer(RamSize);
+    DeviceSpec Device, string UpperDir, string WorkDir, string MountOptions, string MountPoint, RamPlan Ram)
+    : WritableLayer(Ram);
 
 /// <summary>overlayfs whose upper lives inside an ext image file (SystemRescueCd-5 backing store, antiX
-/// rootfs). The file is found on <see cref="Device"/> or, when null, by scanning <see cref="Scope"/>.</summary>
+/// rootfs), loop-mounted at <see cref="MountPoint"/>. The file is on the boot medium
+/// (<see cref="OnBootMedium"/>), or found by looking into every device of <see cref="Scope"/> read-only at
+/// <see cref="SearchMountPoint"/>; the device chosen is mounted read-write at <see cref="DeviceMountPoint"/>.</summary>
 public sealed record LoopFileUpper(
-    DeviceSpec? Device, string FilePath, ScanScope Scope, bool OnBootMedium, string MountPoint, SizeSpec RamSize)
-    : WritableLayer(RamSize);
+    DeviceSpec? Device, string FilePath, ScanScope Scope, bool OnBootMedium, string SearchMountPoint,
+    string DeviceMountPoint, string MountPoint, RamPlan Ram)
+    : WritableLayer(Ram)
+{
+    public const string DefaultSearchMountPoint = "/run/liveinit/search",
+        DefaultDeviceMountPoint = "/run/liveinit/store";
+}
 
 /// <summary>Fedora LiveOS (dracut dmsquash-live): a dm-snapshot over the ext image inside the squashfs, or
 /// overlayfs when the image is a plain tree or <see cref="ForceOverlayfs"/>. Persistent overlay on
-/// <see cref="PersistentDevice"/> at <see cref="OverlayPath"/> (null: <c>&lt;dir&gt;/overlay-&lt;LABEL&gt;-&lt;UUID&gt;</c>).</summary>
+/// <see cref="PersistentDevice"/> (mounted at <see cref="DeviceMountPoint"/> unless it is the boot medium) at
+/// <see cref="OverlayPath"/> (null: <c>&lt;dir&gt;/overlay-&lt;LABEL&gt;-&lt;UUID&gt;</c>, from the device's label).
+/// The RAM COW size is <see cref="RamPlan.SnapshotMiB"/> (rd.live.overlay.size).</summary>
 public sealed record LiveOsOverlay(
-    DeviceSpec? PersistentDevice, string? OverlayPath, string LiveDir, bool ForceOverlayfs, int RamOverlayMiB,
-    bool ReadOnly, bool Reset, SizeSpec RamSize)
-    : WritableLayer(RamSize);
+    DeviceSpec? PersistentDevice, string? OverlayPath, string LiveDir, bool ForceOverlayfs,
+    bool ReadOnly, bool Reset, string DeviceMountPoint, RamPlan Ram)
+    : WritableLayer(Ram)
+{
+    public const string DefaultDeviceMountPoint = "/run/initramfs/overlayfs-device";
+}
 
 public enum RemasterAction { None, ApplyPending, Rollback, Disabled }
 

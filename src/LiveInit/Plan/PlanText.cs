@@ -35,15 +35,35 @@ public static class PlanText
 
     public static string Describe(WritableLayer w) => w switch
     {
-        RamUpper r => $"overlayfs, upper in RAM (tmpfs, size {r.RamSize}); changes are lost at power-off",
-        DirectoryUpper d => $"overlayfs, cow directory {Parent(d.UpperDir)} on the device {d.Device} (upper {d.UpperDir}, work {d.WorkDir}, mount options {d.MountOptions}, mounted at {d.MountPoint}); RAM ({d.RamSize}) if that device is missing or unusable",
-        LoopFileUpper l => $"overlayfs, upper inside the image file /{l.FilePath} on {(l.Device is not null ? $"the device {l.Device}" : l.OnBootMedium ? "the boot medium" : $"the first {(l.Scope == ScanScope.All ? "" : "removable ")}device that has it")}, mounted at {l.MountPoint}; RAM ({l.RamSize}) if not found",
+        RamUpper r => $"overlayfs, {Ram(r.Ram)}; changes are lost at power-off",
+        DirectoryUpper d => $"overlayfs, cow directory {Parent(d.UpperDir)} on the device {d.Device} "
+            + $"(upper {d.UpperDir}, work {d.WorkDir}, mounted at {d.MountPoint}: read-only without journal replay to "
+            + $"look, then read-write with options {d.MountOptions}); {Ram(d.Ram)} if that device is missing or "
+            + "unusable",
+        LoopFileUpper l => $"overlayfs, upper inside the image file /{l.FilePath} on {Where(l)}, "
+            + $"mounted at {l.MountPoint}; {Ram(l.Ram)} if not found",
         LiveOsOverlay o => o.PersistentDevice is null
-            ? $"LiveOS: dm-snapshot with a {o.RamOverlayMiB} MiB sparse COW in RAM when the image holds LiveOS/rootfs.img, else overlayfs in RAM" + (o.ForceOverlayfs ? " (overlayfs forced)" : "")
-            : $"LiveOS: persistent overlay /{o.OverlayPath ?? o.LiveDir + "/overlay-<LABEL>-<UUID>"} on {o.PersistentDevice} (a file: dm-snapshot COW; a directory: overlayfs with ../ovlwork)"
-              + (o.ForceOverlayfs ? ", overlayfs forced" : "") + (o.ReadOnly ? ", read-only with a RAM layer on top" : "") + (o.Reset ? ", reset at boot" : ""),
+            ? $"LiveOS: dm-snapshot with a {o.Ram.SnapshotMiB} MiB sparse COW in RAM ({o.Ram.SnapshotMountPoint}) when "
+              + $"the image holds LiveOS/rootfs.img, else overlayfs, {Ram(o.Ram)}"
+              + (o.ForceOverlayfs ? " (overlayfs forced)" : "")
+            : $"LiveOS: persistent overlay /{o.OverlayPath ?? o.LiveDir + "/overlay-<LABEL>-<UUID>"} on "
+              + $"{o.PersistentDevice} (mounted at {o.DeviceMountPoint} unless it is the boot medium; a file: "
+              + "dm-snapshot COW; a directory: overlayfs with ../ovlwork)"
+              + (o.ForceOverlayfs ? ", overlayfs forced" : "")
+              + (o.ReadOnly ? ", read-only with a RAM layer on top" : "")
+              + (o.Reset ? ", reset at boot" : "") + $"; {Ram(o.Ram)} if unusable",
         _ => w.GetType().Name,
     };
+
+    /// <summary>"RAM (a tmpfs of its own, size 256M, upper /run/archiso/cowspace/persistent_X/x86_64/upperdir)".
+    /// </summary>
+    public static string Ram(RamPlan r) =>
+        $"RAM (a tmpfs of its own, size {r.Size}, upper {r.MountPoint}/{r.UpperDir})";
+
+    private static string Where(LoopFileUpper l) => l.Device is not null ? $"the device {l.Device}"
+        : l.OnBootMedium ? "the boot medium"
+        : $"the first {(l.Scope == ScanScope.All ? "" : "removable ")}device that has it (each looked into "
+          + $"read-only at {l.SearchMountPoint}; the one chosen mounted read-write at {l.DeviceMountPoint})";
 
     /// <summary>The emergency policy and where it came from.</summary>
     public static string Describe(FailurePlan f) => f.Action switch

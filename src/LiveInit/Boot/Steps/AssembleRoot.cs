@@ -1,89 +1,134 @@
+using LiveInit.Boot.Writable;
+using LiveInit.Devices;
+using LiveInit.Devices.DeviceMapper;
 using LiveInit.Native;
 using LiveInit.Plan;
 
 namespace LiveInit.Boot.Steps;
 
-/// <summary>Mounts the new root at /sysroot: overlayfs of the lower layers (SRMs above the image) and the
-/// writable layer. If a persistent upper is refused by overlayfs, the root is assembled in RAM instead.</summary>
-public sealed class AssembleRoot(WritableLayer layer, string newRoot) : BootStep
+/// <summary>Mounts the new root: overlayfs of the lower layers (a read-only persistent layer, SRMs, the image or
+/// its inner ext image) with the writable layer's upper, or a dm-snapshot of the inner ext image with the writable
+/// layer's COW. When the persistent layer cannot be used here (overlayfs refuses the upper, the COW is invalid), it
+/// is released and the root is assembled with the RAM layer of the plan instead.</summary>
+public sealed class AssembleRoot(ImagePlan image, WritableLayer layer, string newRoot) : BootStep
 {
-    public override string Describe() => $"mount overlayfs at {newRoot}: lowerdir = SRMs (if any) above the image, upperdir/workdir from the writable layer"
-        + (layer is LiveOsOverlay { ForceOverlayfs: false } ? $"; when the image holds an ext image: /dev/mapper/{SnapshotName} (dm-snapshot) instead" : "");
+    public const string SnapshotName = "live-rw";
+
+    public override string Describe() =>
+        $"mount overlayfs at {newRoot}: lowerdir = SRMs (if any) above the image, upperdir/workdir from the writable "
+        + "layer"
+        + (image.InnerRootfsImages.Count > 0 ? $" (an inner ext image is mounted read-only at {image.InnerMountPoint})" : "")
+        + (WritableStrategy.For(layer).SnapshotsInnerImage
+            ? $"; when the image holds an ext image and the layer is a COW file: /dev/mapper/{SnapshotName} "
+              + "(dm-snapshot) instead"
+            : "");
 
     public override void Run(BootContext ctx)
     {
-        if (ctx.CowFile is not null && ctx.InnerRootfs is not null && SnapshotRoot(ctx)) return;
-        if (ctx.InnerRootfs is not null)
+        var img = ctx.Image ?? throw new BootFailure("nothing to build the root from (no image was mounted)");
+        var w = ctx.Writable ?? throw new BootFailure("no writable layer was prepared");
+        try
         {
-            const string baseMount = "/run/liveinit/rootfs-base";
-            try { Mounts.MountImage(ctx, ctx.InnerRootfs, baseMount, readOnly: true); }
-            catch (NativeException e) { throw new BootFailure($"cannot mount {ctx.InnerRootfs}: {e.Message}", e); }
-            ctx.LowerDirs.Add(baseMount);
-            ctx.Log.Info($"{ctx.InnerRootfs} mounted read-only at {baseMount}; overlayfs keeps the changes");
+            if (w.IsSnapshot)
+            {
+                w = SnapshotRoot(ctx, img, w);
+                ctx.Writable = w;
+                if (w.IsSnapshot) return;
+            }
+            var lowest = BaseLayer(ctx, img);
+            Libc.MkdirAll(newRoot);
+            var err = TryOverlay(ctx, w, lowest);
+            if (err != 0 && w.IsPersistent)
+            {
+                ctx.Log.Warn($"overlayfs refused the persistent upper {w.UpperDir} ({Errno.Describe(err)}); "
+                             + "booting with changes in RAM only");
+                w.Release(ctx);
+                w = RamUpperStrategy.Overlay(ctx, layer.Ram);
+                ctx.Writable = w;
+                err = TryOverlay(ctx, w, lowest);
+            }
+            if (err != 0)
+                throw new BootFailure($"mounting the overlay root failed: {Errno.Describe(err)} "
+                                      + $"({Options(ctx, w, lowest)}). Is the overlay module in the initramfs?");
+            ctx.Log.Info($"root assembled: overlay of {string.Join(" over ", Lower(ctx, w, lowest))} "
+                         + $"with changes in {w.Description}");
         }
-        if (ctx.LowerDirs.Count == 0) throw new BootFailure("nothing to build the root from (no image was mounted)");
-        Libc.MkdirAll(ctx.NewRoot);
-        var err = TryOverlay(ctx);
-        if (err != 0 && !(ctx.UpperDir ?? "").StartsWith(PrepareWritable.RamCow, StringComparison.Ordinal)
-                     && !(ctx.UpperDir ?? "").StartsWith(PrepareWritable.ArchisoCow, StringComparison.Ordinal))
-        {
-            ctx.Log.Warn($"overlayfs refused the persistent upper {ctx.UpperDir} ({Errno.Describe(err)}); booting with changes in RAM only");
-            PrepareWritable.Ram(ctx, layer.RamSize);
-            err = TryOverlay(ctx);
-        }
-        if (err != 0)
-            throw new BootFailure($"mounting the overlay root failed: {Errno.Describe(err)} (lowerdir={string.Join(':', ctx.LowerDirs)}, upperdir={ctx.UpperDir}). Is the overlay module in the initramfs?");
-        ctx.Log.Info($"root assembled: overlay of {string.Join(" over ", ctx.LowerDirs)} with changes in {ctx.UpperDir}");
+        finally { img.InnerRootfs?.Dispose(); }
     }
 
-    public const string SnapshotName = "live-rw";
-
-    /// <summary>dm-snapshot root (Fedora LiveOS, archiso DM mode): the inner ext image read-only as origin,
-    /// the COW file as exception store, <c>/dev/mapper/live-rw</c> mounted read-write. A persistent COW that
-    /// the kernel marks invalid (it filled up) is left untouched and the boot continues with COW in RAM.</summary>
-    private bool SnapshotRoot(BootContext ctx)
+    /// <summary>The lowest layer: the image's tree, or its inner ext image mounted read-only (by its
+    /// descriptor).</summary>
+    private string BaseLayer(BootContext ctx, MountedImage img)
     {
+        if (img.LowerDir is not null) return img.LowerDir;
+        var inner = img.InnerRootfs
+                    ?? throw new BootFailure($"{img.File} has neither a tree nor an inner ext image to use");
+        ctx.EnsureMountTree(image.InnerMountPoint);
+        try { Mounts.MountImage(ctx, inner, image.InnerMountPoint, readOnly: true); }
+        catch (NativeException e) { throw new BootFailure($"cannot mount {inner.Where}: {e.Message}", e); }
+        ctx.Log.Info($"{inner.Where} mounted read-only at {image.InnerMountPoint}; overlayfs keeps the changes");
+        return image.InnerMountPoint;
+    }
+
+    /// <summary>Topmost first: a read-only persistent layer, the SRMs, the image.</summary>
+    private static List<string> Lower(BootContext ctx, WritableResult w, string lowest) =>
+        [.. w.LowerDirs, .. ctx.SrmLayers, lowest];
+
+    private static string Options(BootContext ctx, WritableResult w, string lowest) =>
+        OverlayOptions.Build(Lower(ctx, w, lowest), w.UpperDir, w.WorkDir);
+
+    private int TryOverlay(BootContext ctx, WritableResult w, string lowest) =>
+        Libc.TryMount("overlay", newRoot, "overlay", 0, Options(ctx, w, lowest));
+
+    /// <summary>dm-snapshot root (Fedora LiveOS, archiso DM mode): the inner ext image read-only as origin, the COW
+    /// file as exception store (both given to loop devices by descriptor), <c>/dev/mapper/live-rw</c> mounted
+    /// read-write. A persistent COW the kernel marks invalid (it filled up) is left untouched and the boot goes on
+    /// with a COW in RAM; without device-mapper snapshots, with overlayfs in RAM. Returns the layer in use.</summary>
+    private WritableResult SnapshotRoot(BootContext ctx, MountedImage img, WritableResult w)
+    {
+        var inner = img.InnerRootfs!;
         ctx.Modules?.Load("dm_snapshot", quietIfUnknown: true);
-        for (var attempt = 0; attempt < 2; attempt++)
+        for (var attempt = 0; ; attempt++)
         {
             try
             {
-                using var origin = Devices.LoopDevice.Attach(ctx.InnerRootfs!, readOnly: true);
-                using var cow = Devices.LoopDevice.Attach(ctx.CowFile!, readOnly: false);
-                var sectors = (ulong)new FileInfo(ctx.InnerRootfs!).Length / 512;
-                var target = Devices.DeviceMapper.SnapshotTarget.Create(Devices.DeviceMapper.DmDevice.DevNumber(origin.Path),
-                    Devices.DeviceMapper.DmDevice.DevNumber(cow.Path), sectors, ctx.CowPersistent);
-                var node = Devices.DeviceMapper.DmDevice.Create(SnapshotName, [target]);
-                var status = Devices.DeviceMapper.DmDevice.Status(SnapshotName);
+                string node, status;
+                using (var origin = LoopDevice.Attach(inner, readOnly: true))
+                using (var cow = LoopDevice.Attach(w.Cow!, readOnly: false))
+                {
+                    var target = SnapshotTarget.Create(DmDevice.DevNumber(origin.Path), DmDevice.DevNumber(cow.Path),
+                        (ulong)inner.Length / 512, w.IsPersistent);
+                    node = DmDevice.Create(SnapshotName, [target]);
+                }
+                status = DmDevice.Status(SnapshotName);
                 if (status.Contains("Invalid", StringComparison.Ordinal))   // the catch below removes the device
-                    throw new BootFailure($"the snapshot over {ctx.CowFile} is marked Invalid (its COW space ran out)");
+                    throw new BootFailure($"the snapshot over {w.Cow!.Where} is marked Invalid (its COW space "
+                                          + "ran out)");
                 string? type;
                 using (var src = new Probe.FileProbeSource(node)) type = Probe.Prober.ProbeFilesystem(src).Get("TYPE");
-                Libc.MkdirAll(ctx.NewRoot);
-                Mounts.MountDevice(ctx, node, type ?? "ext4", ctx.NewRoot, readOnly: false);
-                ctx.RootDevice = node;
-                ctx.Log.Info($"root assembled: {node} = snapshot of {ctx.InnerRootfs} with {(ctx.CowPersistent ? "persistent" : "RAM")} COW {ctx.CowFile} ({status})");
-                return true;
+                Libc.MkdirAll(newRoot);
+                Mounts.MountDevice(ctx, node, type ?? "ext4", newRoot, readOnly: false);
+                ctx.Log.Info($"root assembled: {node} = snapshot of {inner.Where} with "
+                             + $"{(w.IsPersistent ? "persistent" : "RAM")} COW {w.Cow!.Where} ({status})");
+                w.Dispose();   // the loop device keeps the file
+                return w;
             }
             catch (Exception e) when (e is IOException or BootFailure)
             {
-                try { Devices.DeviceMapper.DmDevice.Remove(SnapshotName); } catch (IOException) { }
-                if (ctx.CowPersistent)
+                try { DmDevice.Remove(SnapshotName); } catch (IOException) { }
+                w.Release(ctx);
+                if (w.IsPersistent && attempt == 0)
                 {
-                    ctx.Log.Warn($"the persistent overlay {ctx.CowFile} cannot be used: {e.Message}. It is left as it is "
-                                 + "(recover it as the LiveOS overlay recovery describes, or boot with rd.live.overlay.reset); changes will be kept in RAM only");
-                    PrepareWritable.RamSnapshotCow(ctx, 1L << 30);
+                    ctx.Log.Warn($"the persistent overlay {w.Cow!.Where} cannot be used: {e.Message}. It is left as "
+                                 + "it is (recover it as the LiveOS overlay recovery describes, or boot with "
+                                 + $"rd.live.overlay.reset); {WritableStrategy.RamOnly}");
+                    w = RamUpperStrategy.Snapshot(ctx, layer.Ram);
                     continue;
                 }
-                ctx.Log.Warn($"device-mapper snapshot unavailable ({e.Message}); using overlayfs over the read-only {ctx.InnerRootfs}");
-                PrepareWritable.Ram(ctx, layer.RamSize);
-                return false;
+                ctx.Log.Warn($"device-mapper snapshot unavailable ({e.Message}); using overlayfs over the read-only "
+                             + inner.Where);
+                return RamUpperStrategy.Overlay(ctx, layer.Ram);
             }
         }
-        return false;
     }
-
-    private static int TryOverlay(BootContext ctx) =>
-        Libc.TryMount("overlay", ctx.NewRoot, "overlay", 0,
-            $"lowerdir={string.Join(':', ctx.LowerDirs)},upperdir={ctx.UpperDir},workdir={ctx.WorkDir}");
 }

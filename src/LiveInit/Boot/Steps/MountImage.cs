@@ -1,38 +1,82 @@
+using LiveInit.Media;
 using LiveInit.Native;
 using LiveInit.Plan;
 
 namespace LiveInit.Boot.Steps;
 
-/// <summary>Loop-mounts the compressed image read-only. If it contains an ext image (LiveOS/rootfs.img,
-/// airootfs.img) that becomes the root's base instead of the image's own tree.</summary>
+/// <summary>Loop-mounts the compressed image read-only, opened through the confined opener (on the medium, or its
+/// copy in RAM). If it contains an ext image (LiveOS/rootfs.img, airootfs.img), opened the same way beneath the
+/// image's mount, that becomes the root's base instead of the image's own tree.</summary>
 public sealed class MountImage(ImagePlan image, string mediumMount) : BootStep
 {
     public override string Describe() =>
         $"loop-mount {string.Join(" or ", image.Candidates)} read-only at {image.MountPoint}"
-        + (image.InnerRootfsImages.Count > 0 ? $" (an inner {string.Join(" or ", image.InnerRootfsImages)} becomes the base)" : "");
+        + (image.InnerRootfsImages.Count > 0
+            ? $" (an inner {string.Join(" or ", image.InnerRootfsImages)} becomes the base)"
+            : "");
 
     public override void Run(BootContext ctx)
     {
-        var file = ctx.ImageFile ?? image.Candidates.Select(c => Path.Combine(mediumMount, c)).FirstOrDefault(File.Exists);
-        if (file is null)
+        string where;
+        using (var file = OpenImage(ctx))
         {
-            var listing = Directory.Exists(mediumMount)
-                ? string.Join(", ", Directory.EnumerateFileSystemEntries(mediumMount).Select(Path.GetFileName).Take(20))
-                : "(not mounted)";
-            throw new BootFailure($"the medium {ctx.Medium?.Device.DevPath} has no {string.Join(" or ", image.Candidates)}.\n"
-                                  + $"Its top level holds: {listing}.\nCheck the folder parameters (archisobasedir=, rd.live.dir=, bdir=).");
+            where = file.Where;
+            ctx.ImageFile = where;
+            ctx.EnsureMountTree(image.MountPoint);
+            try { Mounts.MountImage(ctx, file, image.MountPoint, readOnly: true); }
+            catch (NativeException e)
+            {
+                throw new BootFailure($"cannot mount the image {where}: {e.Message}. The file may be corrupt; copy it "
+                                      + "again.", e);
+            }
         }
-        ctx.ImageFile = file;
-        ctx.EnsureMountTree(image.MountPoint);
-        try { Mounts.MountImage(ctx, file, image.MountPoint, readOnly: true); }
-        catch (NativeException e) { throw new BootFailure($"cannot mount the image {file}: {e.Message}. The file may be corrupt; copy it again.", e); }
-        ctx.Log.Info($"image {file} mounted at {image.MountPoint}");
-        var inner = image.InnerRootfsImages.Select(i => Path.Combine(image.MountPoint, i)).FirstOrDefault(File.Exists);
-        if (inner is not null)
+        ctx.Log.Info($"image {where} mounted at {image.MountPoint}");
+        var inner = OpenInner();
+        if (inner is not null) ctx.Log.Info($"the image holds {inner.Where}: using it as the root's base");
+        ctx.Image = new MountedImage(where, image.MountPoint, inner is null ? image.MountPoint : null, inner);
+    }
+
+    /// <summary>The RAM copy (copytoram) or the first candidate on the medium that is a regular file on it.</summary>
+    private ConfinedFile OpenImage(BootContext ctx)
+    {
+        if (ctx.ImageFile is { } copy)
         {
-            ctx.InnerRootfs = inner;
-            ctx.Log.Info($"the image holds {inner}: using it as the root's base");
+            using var ram = MediumRoot.Open(Path.GetDirectoryName(copy)!);
+            return ram.OpenFile(Path.GetFileName(copy));
         }
-        else ctx.LowerDirs.Add(image.MountPoint);
+        using var medium = MediumRoot.Open(mediumMount);
+        string? refused = null;
+        foreach (var c in image.Candidates)
+        {
+            var f = medium.TryOpenFile(c, write: false, out var why);
+            if (f is not null) return f;
+            if (why is not null) refused ??= $"{medium.Where(c)}: refused: {why}";
+        }
+        if (refused is not null)
+            throw new BootFailure($"{refused}.\nThe image must be a regular file on the medium; copy it there again.");
+        string listing;
+        try { listing = string.Join(", ", medium.List("").Take(20).Select(PathText.Printable)); }
+        catch (IOException) { listing = "(cannot be listed)"; }
+        throw new BootFailure($"the medium {ctx.Medium?.Device.DevPath} has no {string.Join(" or ", image.Candidates)}."
+                              + $"\nIts top level holds: {listing}.\nCheck the folder parameters (archisobasedir=, "
+                              + "rd.live.dir=, bdir=).");
+    }
+
+    /// <summary>The inner ext image, beneath the image's mount: a link in the image that leaves it (to /dev/…) is
+    /// refused like one on the medium, and the boot stops with the reason (the image cannot be used as it
+    /// is).</summary>
+    private ConfinedFile? OpenInner()
+    {
+        if (image.InnerRootfsImages.Count == 0) return null;
+        using var inside = MediumRoot.Open(image.MountPoint);
+        foreach (var rel in image.InnerRootfsImages)
+        {
+            var f = inside.TryOpenFile(rel, write: false, out var why);
+            if (f is not null) return f;
+            if (why is not null)
+                throw new BootFailure($"{inside.Where(rel)}: refused: {why}.\nThe image cannot be used as it is: "
+                                      + $"rebuild it with a regular file {rel} in it.");
+        }
+        return null;
     }
 }

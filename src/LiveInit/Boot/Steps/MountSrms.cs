@@ -33,6 +33,6 @@ public sealed class MountSrms(SrmPlan srm, string mediumMount) : BootStep
                 ctx.Log.Error($"SRM {Path.GetFileName(f)} skipped: {e.Message}");
             }
         }
-        ctx.LowerDirs.InsertRange(0, mounted);
+        ctx.SrmLayers = mounted;
     }
 }
