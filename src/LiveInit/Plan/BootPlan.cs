@@ -46,9 +46,12 @@ public sealed record ImagePlan(
     string? ChecksumFile,
     IReadOnlyList<string> InnerRootfsImages,
     string MountPoint,
-    string InnerMountPoint = ImagePlan.DefaultInnerMountPoint)
+    string InnerMountPoint = ImagePlan.DefaultInnerMountPoint,
+    string RamCopyDir = ImagePlan.DefaultRamCopyDir)
 {
     public const string DefaultInnerMountPoint = "/run/liveinit/rootfs-base";
+    /// <summary>The tmpfs copytoram copies the image into.</summary>
+    public const string DefaultRamCopyDir = "/run/liveinit/copytoram";
 }
 
 /// <summary>SystemRescue modules: every <c>Directory/*.srm</c>, alphabetical, first one topmost.</summary>

@@ -10,19 +10,19 @@ namespace LiveInit.Boot.Steps;
 /// goes on from the medium with a warning that says why.</summary>
 public sealed class CopyImageToRam(ImagePlan image, string mediumMount) : BootStep
 {
-    public const string RamDir = "/run/liveinit/copytoram";
-
     public override string Describe() => image.CopyToRam == ImageCopy.Yes
-        ? $"copy the image to RAM ({RamDir}) when RAM holds it plus {RamCopy.ExplicitMargin >> 20} MiB; "
+        ? $"copy the image to RAM ({image.RamCopyDir}) when RAM holds it plus {RamCopy.ExplicitMargin >> 20} MiB; "
           + "else boot from the medium"
         : $"copy the image to RAM when it is not on an optical drive, is under {RamCopy.AutoMaxImage >> 30} GiB "
           + $"and RAM has {RamCopy.AutoMargin >> 30} GiB to spare";
 
     public override void Run(BootContext ctx)
     {
-        var src = image.Candidates.Select(c => Path.Combine(mediumMount, c)).FirstOrDefault(File.Exists);
-        if (src is null) return;   // MountImage reports the missing image
-        var size = new FileInfo(src).Length;
+        using var medium = Media.MediumRoot.Open(mediumMount);
+        using var file = ImageFiles.OnMedium(medium, image, out _);
+        if (file is null) return;   // MountImage reports the missing or refused image
+        var src = file.Where;
+        var size = file.Length;
         var avail = MemAvailable();
         var optical = ctx.Medium?.Device.IsOptical == true;
         if (RamCopy.Refusal(image.CopyToRam, size, avail, optical) is { } why)
@@ -31,13 +31,13 @@ public sealed class CopyImageToRam(ImagePlan image, string mediumMount) : BootSt
             else ctx.Log.Warn($"not copying {src} to RAM: {why}; booting from the medium (keep it plugged in)");
             return;
         }
-        var dst = Path.Combine(RamDir, Path.GetFileName(src));
+        var dst = Path.Combine(image.RamCopyDir, Path.GetFileName(src));
         ctx.Log.Notice($"copying {src} ({size >> 20} MiB) to RAM");
         var sw = Stopwatch.StartNew();
-        var failure = TryCopy(src, dst, size);
+        var failure = TryCopy(file, image.RamCopyDir, dst, size);
         if (failure is not null)
         {
-            Undo(ctx, dst);
+            Undo(ctx, image.RamCopyDir, dst);
             ctx.Log.Warn($"copying {src} to RAM failed ({failure}); removed the partial copy, booting from the medium");
             return;
         }
@@ -45,13 +45,13 @@ public sealed class CopyImageToRam(ImagePlan image, string mediumMount) : BootSt
         ctx.ImageFile = dst;
     }
 
-    private static string? TryCopy(string src, string dst, long size)
+    private static string? TryCopy(Media.ConfinedFile src, string ramDir, string dst, long size)
     {
-        try { Mounts.MountTmpfs(RamDir, $"size={RamCopy.TmpfsBytes(size)},mode=0755"); }
+        try { Mounts.MountTmpfs(ramDir, $"size={RamCopy.TmpfsBytes(size)},mode=0755"); }
         catch (Exception e) { return $"no tmpfs for it: {e.Message}"; }
         try
         {
-            using var from = new FileStream(src, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            using var from = src.OpenStream(bufferSize: 0);
             using var to = new FileStream(dst, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
             return RamCopy.Copy(from, to, size);
         }
@@ -62,12 +62,12 @@ public sealed class CopyImageToRam(ImagePlan image, string mediumMount) : BootSt
     }
 
     /// <summary>Gives the RAM back: the partial file, then the tmpfs (lazily when something still holds it).</summary>
-    private static void Undo(BootContext ctx, string dst)
+    private static void Undo(BootContext ctx, string ramDir, string dst)
     {
         Libc.TryUnlink(dst);
-        var err = Libc.TryUmount(RamDir);
-        if (err != 0) err = Libc.TryUmount(RamDir, Libc.MNT_DETACH);
-        if (err != 0) ctx.Log.Warn($"cannot unmount {RamDir}: {Errno.Describe(err)}");
+        var err = Libc.TryUmount(ramDir);
+        if (err != 0) err = Libc.TryUmount(ramDir, Libc.MNT_DETACH);
+        if (err != 0) ctx.Log.Warn($"cannot unmount {ramDir}: {Errno.Describe(err)}");
     }
 
     private static long MemAvailable()

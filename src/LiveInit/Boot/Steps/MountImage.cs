@@ -18,7 +18,7 @@ public sealed class MountImage(ImagePlan image, string mediumMount) : BootStep
     public override void Run(BootContext ctx)
     {
         string where;
-        using (var file = OpenImage(ctx))
+        using (var file = ImageFiles.Open(ctx, image, mediumMount))
         {
             where = file.Where;
             ctx.ImageFile = where;
@@ -34,32 +34,6 @@ public sealed class MountImage(ImagePlan image, string mediumMount) : BootStep
         var inner = OpenInner();
         if (inner is not null) ctx.Log.Info($"the image holds {inner.Where}: using it as the root's base");
         ctx.Image = new MountedImage(where, image.MountPoint, inner is null ? image.MountPoint : null, inner);
-    }
-
-    /// <summary>The RAM copy (copytoram) or the first candidate on the medium that is a regular file on it.</summary>
-    private ConfinedFile OpenImage(BootContext ctx)
-    {
-        if (ctx.ImageFile is { } copy)
-        {
-            using var ram = MediumRoot.Open(Path.GetDirectoryName(copy)!);
-            return ram.OpenFile(Path.GetFileName(copy));
-        }
-        using var medium = MediumRoot.Open(mediumMount);
-        string? refused = null;
-        foreach (var c in image.Candidates)
-        {
-            var f = medium.TryOpenFile(c, write: false, out var why);
-            if (f is not null) return f;
-            if (why is not null) refused ??= $"{medium.Where(c)}: refused: {why}";
-        }
-        if (refused is not null)
-            throw new BootFailure($"{refused}.\nThe image must be a regular file on the medium; copy it there again.");
-        string listing;
-        try { listing = string.Join(", ", medium.List("").Take(20).Select(PathText.Printable)); }
-        catch (IOException) { listing = "(cannot be listed)"; }
-        throw new BootFailure($"the medium {ctx.Medium?.Device.DevPath} has no {string.Join(" or ", image.Candidates)}."
-                              + $"\nIts top level holds: {listing}.\nCheck the folder parameters (archisobasedir=, "
-                              + "rd.live.dir=, bdir=).");
     }
 
     /// <summary>The inner ext image, beneath the image's mount: a link in the image that leaves it (to /dev/…) is
