@@ -133,7 +133,7 @@ bm_syslinux_cfg() {
     echo "UI menu.c32"
     echo "MENU TITLE LiveInit ($LABEL)"
     echo "DEFAULT $DEFAULT"
-    echo "TIMEOUT $((TIMEOUT * 10))"
+    echo "TIMEOUT $((TIMEOUT > 0 ? TIMEOUT * 10 : 1))"   # tenths of a second; 0 would wait for ever
     for id in $MENU_IDS; do
       echo
       echo "LABEL $id"
