@@ -25,7 +25,7 @@ echo; echo "== qemu/mkiso.sh: a hybrid ISO (GRUB for BIOS and UEFI, isolinux), d
 bash qemu/mkiso.sh --output "$ISO" --kernel "$VMLINUZ" --initrd "$OUT/initrd.img" \
   --rootfs "$OUT/media/work/airootfs.sfs" --srm "$OUT/media/work/test.srm" \
   --label RESCUE --cow-label "my persist" --default persistence
-rm -f "$OUT/persist.img"; mkfs.ext4 -q -F -L "my persist" "$OUT/persist.img" 32M
+rm -f "$OUT/persist.img"; mkfs.ext4 -q -F -L "my persist" "$OUT/persist.img" 32M >/dev/null
 rm -f "$OUT/grub.cfg"; xorriso -osirrox on -indev "$ISO" -extract /boot/grub/grub.cfg "$OUT/grub.cfg" >/dev/null 2>&1
 echo; echo "== its GRUB menu (boot/grub/grub.cfg; isolinux/isolinux.cfg has the same entries)"
 grep -E '^set default|menuentry|linux ' "$OUT/grub.cfg"
