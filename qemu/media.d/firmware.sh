@@ -15,5 +15,5 @@ if [ -n "${VMLINUZ:-}" ] && [ -n "${INITRD:-}" ] && [ -f "$INITRD" ]; then
   bash "$HERE/mkiso.sh" "${fw[@]}" --output "$OUT/fw-cow.iso" --bios grub --default persistence >/dev/null
   bash "$HERE/mkiso.sh" "${fw[@]}" --output "$OUT/fw-isolinux.iso" --bios isolinux --default copytoram >/dev/null
   bash "$HERE/mkusb.sh" "${fw[@]}" --output "$OUT/fw-usb.img" --default modules >/dev/null
-  rm -f "$OUT/fw-persist.img"; mkfs.ext4 -q -F -L "my persist" "$OUT/fw-persist.img" 16M
+  rm -f "$OUT/fw-persist.img"; mkfs.ext4 -q -F -L "my persist" "$OUT/fw-persist.img" 16M >/dev/null
 fi
