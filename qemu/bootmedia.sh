@@ -20,7 +20,7 @@ usage: $(basename "$0") --output FILE --kernel VMLINUZ --initrd INITRD --rootfs 
   --cow-label LABEL     cow_label= of the "persistence" entry (default: "my persist")
   --default ENTRY       the entry booted after the timeout: $MENU_IDS (default: default)
   --timeout SECONDS     menu timeout (default: 2)
-  --no-serial           no console=ttyS0 and no serial output of the loaders
+  --no-serial           no console= parameters and no serial output of the loaders (screen only)
 ${BM_EXTRA_USAGE:-}
 EOF
   exit 2
