@@ -4,13 +4,28 @@
 # panic); the check is for broken hardware, not emulated machines.
 # QEMU is stopped as soon as the console shows the test root finishing, the emergency shell, or a panic.
 #   boot.sh LOG TIMEOUT_S "KERNEL ARGS" [qemu args...]     (env VMLINUZ, INITRD; HOTPLUG_AFTER=N HOTPLUG_DISK=F)
+# FIRMWARE_BOOT=bios (or 1): no -kernel/-initrd/-append (KERNEL ARGS is ignored, pass ""): SeaBIOS boots the
+# media the qemu args attach, through their boot loader. FIRMWARE_BOOT=uefi: the same with Debian's OVMF
+# (a fresh copy of its variable store per boot; OVMF_CODE, OVMF_VARS override the files).
 set -uo pipefail
 LOG=$1 TMO=$2 APPEND=$3; shift 3
-: "${VMLINUZ:?}" "${INITRD:?}"
+vars=
+case "${FIRMWARE_BOOT:-}" in
+  "") : "${VMLINUZ:?}" "${INITRD:?}"
+      boot=(-kernel "$VMLINUZ" -initrd "$INITRD" -append "console=ttyS0 panic=-1 no_timer_check $APPEND") ;;
+  1|bios) boot=() ;;
+  uefi)
+    code=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}; tmpl=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+    [ -f "$code" ] || { code=/usr/share/OVMF/OVMF_CODE.fd; tmpl=/usr/share/OVMF/OVMF_VARS.fd; }
+    [ -f "$code" ] && [ -f "$tmpl" ] || { echo "boot.sh: no OVMF firmware (apt-get install ovmf)" >&2; exit 1; }
+    vars=$(mktemp /tmp/liveinit-ovmf-vars.XXXXXX); cp "$tmpl" "$vars"
+    boot=(-drive if=pflash,format=raw,readonly=on,file="$code" -drive if=pflash,format=raw,file="$vars") ;;
+  *) echo "boot.sh: FIRMWARE_BOOT=$FIRMWARE_BOOT: bios or uefi" >&2; exit 2 ;;
+esac
 mon=$(mktemp -u /tmp/liveinit-mon.XXXXXX)
+: >"$LOG"   # before QEMU starts: the loop below reads it at once
 qemu-system-x86_64 -m 512 -nographic -no-reboot -nodefaults -serial stdio -cpu max \
-  -monitor unix:"$mon",server=on,wait=off -kernel "$VMLINUZ" -initrd "$INITRD" \
-  -append "console=ttyS0 panic=-1 no_timer_check $APPEND" "$@" </dev/null >"$LOG" 2>&1 &
+  -monitor unix:"$mon",server=on,wait=off "${boot[@]}" "$@" </dev/null >"$LOG" 2>&1 &
 qpid=$!
 start=$(date +%s)
 hot=${HOTPLUG_AFTER:-}
@@ -34,6 +49,6 @@ PY
   sleep 0.5
 done
 kill $qpid 2>/dev/null; wait $qpid 2>/dev/null
-rm -f "$mon"
+rm -f "$mon" ${vars:+"$vars"}
 echo "[boot.sh: wall $(( $(date +%s) - start ))s]" >>"$LOG"
 exit 0
