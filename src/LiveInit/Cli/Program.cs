@@ -24,6 +24,7 @@ public static class Program
                 "explain" => ExplainCommand.Run(args[1..]),
                 "probe" => ProbeCommand.Run(args[1..]),
                 "mkinitramfs" => MkinitramfsCommand.Run(args[1..]),
+                Modules.HelperInserter.Command => Modules.ModuleHelper.Serve(),
                 "--help" or "-h" or "help" => Help(),
                 "--version" or "-V" => VersionOut(),
                 _ => Unknown(args[0]),
@@ -59,6 +60,8 @@ public static class Program
           liveinit boot [--cmdline STRING] [--sysroot DIR] [--no-switch-root]
               run the boot sequence (what /init does as PID 1); embedded in another initramfs,
               assemble the root at DIR and return instead of switching to it
+          liveinit module-helper
+              (started by the boot) insert the modules named on standard input, one "ID PATH" per line
           liveinit --help | --version
 
         """;

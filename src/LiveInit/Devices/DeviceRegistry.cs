@@ -4,10 +4,11 @@ namespace LiveInit.Devices;
 
 /// <summary>
 /// The block devices seen so far, each probed once. <see cref="WaitFor"/> re-scans sysfs after every batch
-/// of kernel uevents (the socket was opened before the first scan, so nothing is missed), loads drivers for
-/// devices that appear late (MODALIAS), and re-probes a device whose media changed.
+/// of kernel uevents (the socket was opened before the first scan, so nothing is missed), hands the MODALIAS of
+/// devices that appear late to <paramref name="queueDriver"/> (which must not wait: drivers load on other
+/// threads, so the wait ends on time whatever a driver does), and re-probes a device whose media changed.
 /// </summary>
-public sealed class DeviceRegistry(UeventListener? uevents, ModuleLoader? modules, Action<string> trace, string sys = "/sys")
+public sealed class DeviceRegistry(UeventListener? uevents, Action<string>? queueDriver, Action<string> trace, string sys = "/sys")
 {
     private readonly Dictionary<string, ProbedDevice> _known = [];
 
@@ -37,6 +38,7 @@ public sealed class DeviceRegistry(UeventListener? uevents, ModuleLoader? module
         Action<string> announce) where T : class
     {
         var deadline = Environment.TickCount64 + seconds * 1000L;
+        using var cap = ModuleLoader.WaitsEndBy(deadline);   // a filesystem module loaded by a check ends on time too
         var announced = false;
         while (true)
         {
@@ -52,12 +54,12 @@ public sealed class DeviceRegistry(UeventListener? uevents, ModuleLoader? module
         }
     }
 
-    /// <summary>Drivers for devices that just appeared; re-probe devices whose media changed.</summary>
-    private void Handle(List<Uevent> events)
+    /// <summary>Queues drivers for devices that just appeared; re-probe devices whose media changed.</summary>
+    internal void Handle(List<Uevent> events)
     {
         foreach (var e in events)
         {
-            if (e.Action == "add" && e.Modalias is { } alias && modules is not null) modules.Load(alias, quietIfUnknown: true);
+            if (e.Action == "add" && e.Modalias is { } alias) queueDriver?.Invoke(alias);
             if (e.Subsystem == "block" && e.DevName is { } name && e.Action is "change" or "remove") Forget(name);
         }
     }

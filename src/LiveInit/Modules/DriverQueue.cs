@@ -1,0 +1,92 @@
+namespace LiveInit.Modules;
+
+/// <summary>
+/// Driver loads for modaliases (coldplug, and devices that appear while the boot waits), run by a few background
+/// workers: no thread that waits for a device ever loads a driver itself, and a module that never finishes
+/// holds one worker for at most the loader's limit while the others go on. Each alias is loaded once.
+/// </summary>
+public sealed class DriverQueue(ModuleLoader loader, Action<string> trace, int workers = 3)
+{
+    private readonly object _gate = new();
+    private readonly Queue<string> _queue = new();
+    private readonly HashSet<string> _seen = [];
+    private readonly List<Thread> _threads = [];
+    private int _busy;
+    private bool _stopped;
+
+    public ModuleLoader Loader => loader;
+
+    /// <summary>Queues the drivers of <paramref name="alias"/>; false when none is in the initramfs, the alias
+    /// was queued before, or the queue is stopped. Never waits.</summary>
+    public bool Enqueue(string alias)
+    {
+        if (loader.Index.Resolve(alias).Count == 0) return false;
+        lock (_gate)
+        {
+            if (_stopped || !_seen.Add(alias)) return false;
+            _queue.Enqueue(alias);
+            if (_threads.Count < workers && _queue.Count > _threads.Count - _busy)   // no idle worker for it
+            {
+                var t = new Thread(Work) { IsBackground = true, Name = $"drivers-{_threads.Count + 1}" };
+                _threads.Add(t);
+                t.Start();
+            }
+            Monitor.PulseAll(_gate);
+        }
+        trace($"modalias {alias}");
+        return true;
+    }
+
+    /// <summary>Waits until every queued alias has been loaded (or given up on), at most
+    /// <paramref name="timeoutMs"/>; true when idle.</summary>
+    public bool WaitIdle(int timeoutMs)
+    {
+        var end = Environment.TickCount64 + timeoutMs;
+        lock (_gate)
+        {
+            while (!_stopped && (_queue.Count > 0 || _busy > 0))
+            {
+                var left = end - Environment.TickCount64;
+                if (left <= 0) return false;
+                Monitor.Wait(_gate, (int)left);
+            }
+            return true;
+        }
+    }
+
+    /// <summary>No new loads: what is queued is dropped; workers finish the load in hand (bounded by the limit).</summary>
+    public void Stop()
+    {
+        lock (_gate)
+        {
+            _stopped = true;
+            _queue.Clear();
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    private void Work()
+    {
+        while (true)
+        {
+            string alias;
+            lock (_gate)
+            {
+                while (!_stopped && _queue.Count == 0) Monitor.Wait(_gate);
+                if (_stopped) return;
+                alias = _queue.Dequeue();
+                _busy++;
+            }
+            try { loader.Load(alias, quietIfUnknown: true); }
+            catch (Exception e) { trace($"modalias {alias}: {e.Message}"); }   // nothing may end a thread of PID 1
+            finally
+            {
+                lock (_gate)
+                {
+                    _busy--;
+                    Monitor.PulseAll(_gate);
+                }
+            }
+        }
+    }
+}
