@@ -1,11 +1,13 @@
 namespace LiveInit.Modules;
 
 /// <summary>
-/// Driver loads for modaliases (coldplug, and devices that appear while the boot waits), run by a few background
-/// workers: no thread that waits for a device ever loads a driver itself, and a module that never finishes
-/// holds one worker for at most the loader's limit while the others go on. Each alias is loaded once.
+/// Driver loads for modaliases (coldplug, and devices that appear while the boot waits), in the background: no
+/// thread that waits for a device ever loads a driver itself. One worker loads them in order, as modprobe
+/// would; when a load takes longer than <see cref="ModuleLoader.SlowWaitMs"/> another worker starts beside it
+/// (up to <paramref name="workers"/>), so a module that never finishes holds one worker, for at most the
+/// loader's limit, while the others go on. Each alias is loaded once.
 /// </summary>
-public sealed class DriverQueue(ModuleLoader loader, Action<string> trace, int workers = 3)
+public sealed class DriverQueue(ModuleLoader loader, Action<string> trace, int workers = 4)
 {
     private readonly object _gate = new();
     private readonly Queue<string> _queue = new();
@@ -25,12 +27,7 @@ public sealed class DriverQueue(ModuleLoader loader, Action<string> trace, int w
         {
             if (_stopped || !_seen.Add(alias)) return false;
             _queue.Enqueue(alias);
-            if (_threads.Count < workers && _queue.Count > _threads.Count - _busy)   // no idle worker for it
-            {
-                var t = new Thread(Work) { IsBackground = true, Name = $"drivers-{_threads.Count + 1}" };
-                _threads.Add(t);
-                t.Start();
-            }
+            if (_threads.Count == 0) AddWorker();
             Monitor.PulseAll(_gate);
         }
         trace($"modalias {alias}");
@@ -65,8 +62,21 @@ public sealed class DriverQueue(ModuleLoader loader, Action<string> trace, int w
         }
     }
 
+    /// <summary>A worker more (called with the lock held, or by a worker whose load is slow).</summary>
+    private void AddWorker()
+    {
+        lock (_gate)
+        {
+            if (_stopped || _threads.Count >= workers) return;
+            var t = new Thread(Work) { IsBackground = true, Name = $"drivers-{_threads.Count + 1}" };
+            _threads.Add(t);
+            t.Start();
+        }
+    }
+
     private void Work()
     {
+        ModuleLoader.OnSlowWait(AddWorker);
         while (true)
         {
             string alias;

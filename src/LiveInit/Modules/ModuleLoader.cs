@@ -27,7 +27,11 @@ public sealed class ModuleLoader : IDisposable
         public bool Named { get; set; }
     }
 
+    /// <summary>A wait on one module longer than this is slow: the thread's <see cref="OnSlowWait"/> action runs.</summary>
+    public const int SlowWaitMs = 1000;
+
     [ThreadStatic] private static long t_waitsEndBy;
+    [ThreadStatic] private static Action? t_onSlowWait;
 
     private readonly object _gate = new();
     private readonly HashSet<string> _done = [];
@@ -74,6 +78,18 @@ public sealed class ModuleLoader : IDisposable
     public readonly struct WaitScope(long previous) : IDisposable
     {
         public void Dispose() => t_waitsEndBy = previous;
+    }
+
+    /// <summary>For the calling thread (a driver worker): a wait on one module that lasts longer than
+    /// <see cref="SlowWaitMs"/> runs <paramref name="slow"/> once, then goes on waiting.</summary>
+    public static void OnSlowWait(Action? slow) => t_onSlowWait = slow;
+
+    private static bool Wait(ManualResetEventSlim e, int ms)
+    {
+        if (t_onSlowWait is not { } slow || ms <= SlowWaitMs) return e.Wait(ms);
+        if (e.Wait(SlowWaitMs)) return true;
+        slow();
+        return e.Wait(ms - SlowWaitMs);
     }
 
     /// <summary>Loads every module a name or alias resolves to; true when at least one is present now.</summary>
@@ -144,7 +160,7 @@ public sealed class ModuleLoader : IDisposable
         if (other is not null)
         {
             // another thread is loading it (or its dependencies): wait as long as one module may take
-            other.Wait(WaitMs(Environment.TickCount64 + (long)Limit.TotalMilliseconds));
+            Wait(other, WaitMs(Environment.TickCount64 + (long)Limit.TotalMilliseconds));
             lock (_gate) return _done.Contains(name);
         }
         try { return Insert(name, depth); }
@@ -182,7 +198,7 @@ public sealed class ModuleLoader : IDisposable
     private bool AwaitInsert(string name, Insertion insertion)
     {
         var limitEnd = insertion.Started + (long)Limit.TotalMilliseconds;
-        if (!insertion.Finished.Wait(WaitMs(limitEnd)))
+        if (!Wait(insertion.Finished, WaitMs(limitEnd)))
         {
             var now = Environment.TickCount64;
             bool name1st;
