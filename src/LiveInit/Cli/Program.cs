@@ -55,7 +55,8 @@ public static class Program
           liveinit probe [--format export|json] [PATH...]
               identify filesystems and partition tables like blkid -p (default: every block device)
           liveinit mkinitramfs --modules-root DIR [--kernel-release KVER] --output FILE
-                               [--busybox PATH] [--module NAME...] [--compress-modules xz]
+                               [--busybox PATH] [--module NAME...] [--extra-module FILE.ko...]
+                               [--compress-modules xz]
               write a reproducible gzip newc initramfs with liveinit as /init
           liveinit boot [--cmdline STRING] [--sysroot DIR] [--no-switch-root]
               run the boot sequence (what /init does as PID 1); embedded in another initramfs,
