@@ -11,23 +11,29 @@ namespace LiveInit.Devices;
 public sealed class DeviceRegistry(UeventListener? uevents, Action<string>? queueDriver, Action<string> trace, string sys = "/sys")
 {
     private readonly Dictionary<string, ProbedDevice> _known = [];
+    private readonly BlockAnnouncements _announcements = new();
 
     public IReadOnlyCollection<ProbedDevice> All => _known.Values;
 
-    /// <summary>Scans sysfs; probes devices not seen before (or whose size changed). Returns those.</summary>
+    /// <summary>Takes the uevents queued so far, scans sysfs, and probes devices not seen before (or whose size
+    /// changed) once the kernel has announced them (<see cref="BlockAnnouncements"/>). Returns those.</summary>
     public List<ProbedDevice> Rescan()
     {
+        if (uevents is not null) Handle(uevents.Wait(0));
         var fresh = new List<ProbedDevice>();
+        var now = Environment.TickCount64;
         foreach (var dev in SysfsBlock.Enumerate(sys))
         {
             if (dev.IsRam || (dev.IsLoop && dev.SizeBytes == 0)) continue;
             if (_known.TryGetValue(dev.Name, out var old) && old.Device.SizeBytes == dev.SizeBytes) continue;
+            if (uevents is not null && !_announcements.MayProbe(dev.Name, now)) continue;
             SysfsBlock.EnsureNode(dev);
             var p = ProbedDevice.Of(dev);
             _known[dev.Name] = p;
             fresh.Add(p);
             trace($"found {p.Summary()}");
         }
+        _announcements.Scanned();
         return fresh;
     }
 
@@ -54,13 +60,16 @@ public sealed class DeviceRegistry(UeventListener? uevents, Action<string>? queu
         }
     }
 
-    /// <summary>Queues drivers for devices that just appeared; re-probe devices whose media changed.</summary>
+    /// <summary>Queues drivers for devices that just appeared; notes block devices the kernel announced;
+    /// re-probes devices whose media changed.</summary>
     internal void Handle(List<Uevent> events)
     {
         foreach (var e in events)
         {
             if (e.Action == "add" && e.Modalias is { } alias) queueDriver?.Invoke(alias);
-            if (e.Subsystem == "block" && e.DevName is { } name && e.Action is "change" or "remove") Forget(name);
+            if (e.Subsystem != "block" || e.DevName is not { } name) continue;
+            _announcements.Event(e.Action, name);
+            if (e.Action is "change" or "remove") Forget(name);
         }
     }
 
