@@ -5,8 +5,9 @@ namespace LiveInit.Modules;
 public static class Coldplug
 {
     /// <summary>Queues every modalias on <paramref name="drivers"/> and waits for the loads, round after round
-    /// (a new driver can bring new devices); a round waits at most the loader's limit and a second, so a module
-    /// that never finishes delays the next scan once and stops nothing. Returns the modules loaded meanwhile.</summary>
+    /// (a new driver can bring new devices). A round does not wait for a slow driver (one that never finishes
+    /// holds a worker, not coldplug), and never longer than the loader's limit and a second. Returns the
+    /// modules loaded meanwhile.</summary>
     public static int Run(DriverQueue drivers, string sys = "/sys", CancellationToken stop = default)
     {
         var before = drivers.Loader.LoadedCount;

@@ -13,8 +13,9 @@ public sealed class DriverQueue(ModuleLoader loader, Action<string> trace, int w
     private readonly Queue<string> _queue = new();
     private readonly HashSet<string> _seen = [];
     private readonly List<Thread> _threads = [];
-    private int _busy;
+    private int _busy, _slow;   // workers on a load; of those, on a load slower than SlowWaitMs
     private bool _stopped;
+    [ThreadStatic] private static bool t_slow;
 
     public ModuleLoader Loader => loader;
 
@@ -34,14 +35,15 @@ public sealed class DriverQueue(ModuleLoader loader, Action<string> trace, int w
         return true;
     }
 
-    /// <summary>Waits until every queued alias has been loaded (or given up on), at most
-    /// <paramref name="timeoutMs"/>; true when idle.</summary>
+    /// <summary>Waits until every queued alias has been tried and no load is in hand but slow ones (a slow
+    /// driver is not waited for: its devices come later as uevents), at most <paramref name="timeoutMs"/>;
+    /// true when idle.</summary>
     public bool WaitIdle(int timeoutMs)
     {
         var end = Environment.TickCount64 + timeoutMs;
         lock (_gate)
         {
-            while (!_stopped && (_queue.Count > 0 || _busy > 0))
+            while (!_stopped && (_queue.Count > 0 || _busy > _slow))
             {
                 var left = end - Environment.TickCount64;
                 if (left <= 0) return false;
@@ -62,7 +64,17 @@ public sealed class DriverQueue(ModuleLoader loader, Action<string> trace, int w
         }
     }
 
-    /// <summary>A worker more (called with the lock held, or by a worker whose load is slow).</summary>
+    /// <summary>On a worker whose load has taken longer than SlowWaitMs: it counts as slow, and another starts.</summary>
+    private void Slow()
+    {
+        lock (_gate)
+        {
+            if (!t_slow) { t_slow = true; _slow++; Monitor.PulseAll(_gate); }
+            AddWorker();
+        }
+    }
+
+    /// <summary>A worker more (called with the lock held).</summary>
     private void AddWorker()
     {
         lock (_gate)
@@ -76,7 +88,7 @@ public sealed class DriverQueue(ModuleLoader loader, Action<string> trace, int w
 
     private void Work()
     {
-        ModuleLoader.OnSlowWait(AddWorker);
+        ModuleLoader.OnSlowWait(Slow);
         while (true)
         {
             string alias;
@@ -94,6 +106,7 @@ public sealed class DriverQueue(ModuleLoader loader, Action<string> trace, int w
                 lock (_gate)
                 {
                     _busy--;
+                    if (t_slow) { t_slow = false; _slow--; }
                     Monitor.PulseAll(_gate);
                 }
             }

@@ -115,14 +115,15 @@ public sealed class ModuleLoader : IDisposable
         lock (_gate) _closed = true;
     }
 
-    /// <summary>Waits up to <paramref name="timeoutMs"/> for the inserts in flight; true when none is left.</summary>
+    /// <summary>Waits up to <paramref name="timeoutMs"/> for the inserts in flight, except those already named
+    /// as not finished in time; true when none of the others is left.</summary>
     public bool WaitInFlight(int timeoutMs)
     {
         var end = Environment.TickCount64 + timeoutMs;
         while (true)
         {
             Insertion? any;
-            lock (_gate) any = _inserts.Values.FirstOrDefault();
+            lock (_gate) any = _inserts.Values.FirstOrDefault(i => !i.Named);
             if (any is null) return true;
             var left = end - Environment.TickCount64;
             if (left <= 0 || !any.Finished.Wait((int)left)) return false;

@@ -65,11 +65,51 @@ MODULE_ALIAS("virtio:d00000004v*");			/* a virtio entropy source */
 C
 )
 
-# prints the path of liveinit_stuck.ko for the test kernel (built once per source, cached), or fails with a reason
+# prints the path of liveinit_stuck.ko for the test kernel (built once per source, cached), or prints a reason
+# and returns 1 (the headers cannot be had: skip) or 2 (they are here, yet the build failed)
 waits_stuck_module() {
-  local initrd why; mkdir -p "$WAITS_CACHE/kmod"
-  if ! why=$(waits_initrd); then echo "SKIP boot/stuck-module-boot-goes-on: $why"; return; fi
-  initrd=$why
+  local kver; kver=$(waits_kver)
+  local out; out=$WAITS_CACHE/kmod/$kver-$(printf '%s\n' "$WAITS_STUCK_C" | md5sum | cut -c1-8)
+  [ -s "$out/liveinit_stuck.ko" ] && { echo "$out/liveinit_stuck.ko"; return 0; }
+  command -v make >/dev/null && command -v gcc >/dev/null || { echo "make and gcc are needed (tests/setup.sh installs them)"; return 2; }
+  local hdr; hdr=$(waits_headers) || { echo "$hdr"; return 1; }
+  local common; common=$(sed -n 's|^include /usr/src/\(linux-headers-[^/]*\)/Makefile$|\1|p' "$hdr/Makefile")
+  [ -d "$hdr/../$common" ] || { echo "$hdr/Makefile names no -common headers folder next to it"; return 2; }
+  local src=$out/src; rm -rf "$src"; mkdir -p "$src"
+  printf '%s\n' "$WAITS_STUCK_C" >"$src/liveinit_stuck.c"
+  echo 'obj-m := liveinit_stuck.o' >"$src/Kbuild"
+  if ! make -C "$hdr/../$common" O="$hdr" M="$src" modules >"$out/build.log" 2>&1; then
+    echo "building liveinit_stuck.ko against $hdr failed (see $out/build.log)"; return 2
+  fi
+  cp "$src/liveinit_stuck.ko" "$out/liveinit_stuck.ko" && echo "$out/liveinit_stuck.ko"
+}
+
+# an initramfs with the stuck module (one build for both scenarios); prints its path, or a reason and returns
+# 1 (skip: no headers) or 2 (fail)
+waits_initrd() {
+  local ko initrd=$OUT/initrd-stuck.img
+  mkdir -p "$WAITS_CACHE/kmod"
+  (
+    flock 9
+    [ -s "$initrd" ] && exit 0
+    ko=$(waits_stuck_module) || { rc=$?; echo "$ko"; exit $rc; }
+    "$WAITS_AGENT" mkinitramfs --modules-root "$(waits_modules)" --output "$initrd" --extra-module "$ko" \
+      >"$OUT/initrd-stuck.txt" 2>&1 || { echo "mkinitramfs --extra-module $ko failed (see $OUT/initrd-stuck.txt)"; exit 2; }
+    if grep -q "will refuse" "$OUT/initrd-stuck.txt"; then tr '\n' ' ' <"$OUT/initrd-stuck.txt"; rm -f "$initrd"; exit 2; fi
+  ) 9>"$WAITS_CACHE/kmod.lock" || return $?
+  echo "$initrd"
+}
+
+waits_not_built() {  # name rc reason
+  if [ "$2" = 1 ]; then echo "SKIP $1: $3"; else echo "FAIL $1: $3"; fi
+}
+
+# seconds (kernel clock) of the first console line matching a pattern
+waits_time_of() { log_of "$2" | grep -aE -- "$1" | grep -aoE '^\[ *[0-9]+\.[0-9]+\]' | head -1 | tr -d '[] '; }
+
+s_stuck_module() {
+  local initrd
+  initrd=$(waits_initrd) || { waits_not_built boot/stuck-module-boot-goes-on $? "$initrd"; return; }
   # the medium is a USB stick plugged in after 8 s: by then coldplug has started the stuck driver (the NIC is
   # present from the start), and the stick's drivers load while it hangs; rootdelay=20 covers the stick
   local d; d=$(disk stuck rescue.img); local l=$OUT/stuck.log
@@ -89,9 +129,8 @@ waits_stuck_module() {
 }
 
 s_stuck_module_rootdelay() {
-  local initrd why; mkdir -p "$WAITS_CACHE/kmod"
-  if ! why=$(waits_initrd); then echo "SKIP boot/stuck-module-rootdelay-exact: $why"; return; fi
-  initrd=$why
+  local initrd
+  initrd=$(waits_initrd) || { waits_not_built boot/stuck-module-rootdelay-exact $? "$initrd"; return; }
   local d; d=$(disk stuckwait spacelabel.img); local l=$OUT/stuckwait.log
   # the virtio-rng device appears (and its uevent reaches the device wait) while the medium is awaited
   INITRD=$initrd "$BOOT" "$l" "$TMO" 'archisolabel=NOPE rootdelay=4' $(virtio "$d") -device virtio-rng-pci
