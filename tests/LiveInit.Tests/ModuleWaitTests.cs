@@ -188,22 +188,23 @@ public class ModuleWaitTests
     public void ABlockDeviceThatAppearsLaterIsProbedOnlyOnceTheKernelAnnouncedIt()
     {
         var a = new BlockAnnouncements();
-        Assert.True(a.MayProbe("vda", 0));          // present at the first scan: announced before anyone listened
+        Assert.True(a.MayProbe("vda", null, 0));          // present at the first scan: announced before anyone listened
         a.Scanned();
-        // a hybrid ISO's disk is in sysfs while its partition table is read; no event yet
-        Assert.False(a.MayProbe("vdb", 100));
-        Assert.False(a.MayProbe("vdb", 600));
-        a.Event("add", "vdb");                       // the disk's and its partitions' events come together
-        a.Event("add", "vdb1");
-        Assert.True(a.MayProbe("vdb", 700));
-        Assert.True(a.MayProbe("vdb1", 700));
+        // a hybrid ISO's disk is in sysfs while its partition table is read; no event yet, for it or its partition
+        Assert.False(a.MayProbe("vdb", null, 100));
+        Assert.False(a.MayProbe("vdb1", "vdb", 100));
+        Assert.False(a.MayProbe("vdb", null, 600));
+        a.Event("add", "vdb");                            // the disk's event: its partition table has been read
+        Assert.True(a.MayProbe("vdb", null, 700));
+        Assert.True(a.MayProbe("vdb1", "vdb", 700));      // so its partitions are complete, their events or not
         // an event that never comes (a full socket buffer): taken after WaitMs
-        Assert.False(a.MayProbe("sdc", 1000));
-        Assert.True(a.MayProbe("sdc", 1000 + BlockAnnouncements.WaitMs));
-        // a device that goes and comes back waits for its new "add"
+        Assert.False(a.MayProbe("sdc", null, 1000));
+        Assert.True(a.MayProbe("sdc", null, 1000 + BlockAnnouncements.WaitMs));
+        // a partition that goes and comes back (its disk's events are long past) waits for its new "add"
+        a.Event("remove", "vdb");
         a.Event("remove", "vdb1");
-        Assert.False(a.MayProbe("vdb1", 5000));
+        Assert.False(a.MayProbe("vdb1", "vdb", 5000));
         a.Event("change", "vdb1");
-        Assert.True(a.MayProbe("vdb1", 5001));
+        Assert.True(a.MayProbe("vdb1", "vdb", 5001));
     }
 }

@@ -26,7 +26,7 @@ public sealed class DeviceRegistry(UeventListener? uevents, Action<string>? queu
         {
             if (dev.IsRam || (dev.IsLoop && dev.SizeBytes == 0)) continue;
             if (_known.TryGetValue(dev.Name, out var old) && old.Device.SizeBytes == dev.SizeBytes) continue;
-            if (uevents is not null && !_announcements.MayProbe(dev.Name, now)) continue;
+            if (uevents is not null && !_announcements.MayProbe(dev.Name, dev.IsPartition ? dev.Parent : null, now)) continue;
             SysfsBlock.EnsureNode(dev);
             var p = ProbedDevice.Of(dev);
             _known[dev.Name] = p;
