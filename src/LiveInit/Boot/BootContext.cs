@@ -64,7 +64,11 @@ public sealed class BootContext(BootPlan plan, BootLog log, BootOptions? options
         _drivers = new Thread(() =>
         {
             try { coldplug(_stopDrivers.Token); }
-            catch (Exception e) { Log.Warn($"loading drivers for the present hardware stopped: {e.Message}"); }
+            catch (Exception e) when (Volatile.Read(ref _driversFinished) == 0)   // after that the log may be closed
+            {
+                Log.Warn($"loading drivers for the present hardware stopped: {e.Message}");
+            }
+            catch (Exception) { }
         }) { IsBackground = true, Name = "coldplug" };
         _drivers.Start();
     }

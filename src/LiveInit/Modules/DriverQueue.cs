@@ -100,7 +100,11 @@ public sealed class DriverQueue(ModuleLoader loader, Action<string> trace, int w
                 _busy++;
             }
             try { loader.Load(alias, quietIfUnknown: true); }
-            catch (Exception e) { trace($"modalias {alias}: {e.Message}"); }   // nothing may end a thread of PID 1
+            catch (Exception e)   // nothing may end a thread of PID 1
+            {
+                try { trace($"modalias {alias}: {e.Message}"); }
+                catch (Exception) { }
+            }
             finally
             {
                 lock (_gate)

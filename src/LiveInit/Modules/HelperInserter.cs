@@ -81,11 +81,12 @@ public sealed class HelperInserter : IModuleInserter
             while (_process.StandardOutput.ReadLine() is { } line)
             {
                 if (line.StartsWith("R ", StringComparison.Ordinal)) Answer(line.AsSpan(2));
+                else if (Volatile.Read(ref _closed)) continue;   // the log may be gone: the root is switching
                 else if (line.StartsWith("N ", StringComparison.Ordinal)) _notice(line[2..]);
                 else if (line.StartsWith("W ", StringComparison.Ordinal)) _warn(line[2..]);
             }
         }
-        catch (IOException) { }
+        catch (Exception) { }   // a broken pipe or a failing callback: nothing may end a thread of PID 1
         List<(string Path, Action<int> Done)> unanswered;
         bool closed;
         lock (_gate)
@@ -95,8 +96,12 @@ public sealed class HelperInserter : IModuleInserter
             unanswered = [.. _pending.Values];
             _pending.Clear();
         }
-        if (!closed) _warn("the module helper process ended; modules load in PID 1 from now on");
-        foreach (var (path, done) in unanswered) _fallback.Start(path, done);
+        try
+        {
+            if (!closed) _warn("the module helper process ended; modules load in PID 1 from now on");
+            foreach (var (path, done) in unanswered) _fallback.Start(path, done);
+        }
+        catch (Exception) { }
     }
 
     private void Answer(ReadOnlySpan<char> reply)

@@ -18,8 +18,12 @@ public interface IModuleInserter : IDisposable
 /// <see cref="HelperInserter"/>.</summary>
 public sealed class ThreadInserter(Func<string, int> insert) : IModuleInserter
 {
-    public void Start(string path, Action<int> done) =>
-        new Thread(() => done(Run(insert, path))) { IsBackground = true, Name = "finit_module" }.Start();
+    public void Start(string path, Action<int> done) => new Thread(() =>
+    {
+        var err = Run(insert, path);
+        try { done(err); }
+        catch (Exception) { }   // nothing may end a thread of PID 1
+    }) { IsBackground = true, Name = "finit_module" }.Start();
 
     /// <summary>The insert, with any exception turned into EIO: nothing may escape a thread of PID 1.</summary>
     internal static int Run(Func<string, int> insert, string path)

@@ -36,21 +36,23 @@ public sealed class ModuleLoader : IDisposable
     private readonly object _gate = new();
     private readonly HashSet<string> _done = [];
     private readonly HashSet<string> _failed = [];
-    private readonly Dictionary<string, ManualResetEventSlim> _chains = [];   // a thread loading it and its dependencies
+    // a thread loading the module and its dependencies: its gate, and which thread (a softdep cycle comes back to it)
+    private readonly Dictionary<string, (ManualResetEventSlim Gate, int Thread)> _chains = [];
     private readonly Dictionary<string, Insertion> _inserts = [];
     private readonly ModuleIndex _index;
     private readonly Action<string> _info, _warn, _notice;
     private readonly IModuleInserter _inserter;
     private bool _closed;
-    private int _loaded;
+    private int _loaded, _silent;
 
     /// <param name="inserter">where finit_module runs; by default a thread per insert in this process.</param>
     /// <param name="limit">how long one module may take; <see cref="DefaultLimit"/> by default.</param>
     public ModuleLoader(ModuleIndex index, Action<string> info, Action<string> warn, Action<string>? notice = null,
         IModuleInserter? inserter = null, TimeSpan? limit = null)
     {
-        (_index, _info, _warn, _notice) = (index, info, warn, notice ?? info);
-        _inserter = inserter ?? new ThreadInserter(new ModuleFile(_notice, warn).Insert);
+        (_info, _warn, _notice) = (Guarded(info), Guarded(warn), Guarded(notice ?? info));
+        _index = index;
+        _inserter = inserter ?? new ThreadInserter(new ModuleFile(_notice, _warn).Insert);
         Limit = limit ?? DefaultLimit;
     }
 
@@ -83,6 +85,15 @@ public sealed class ModuleLoader : IDisposable
     /// <summary>For the calling thread (a driver worker): a wait on one module that lasts longer than
     /// <see cref="SlowWaitMs"/> runs <paramref name="slow"/> once, then goes on waiting.</summary>
     public static void OnSlowWait(Action? slow) => t_onSlowWait = slow;
+
+    /// <summary>Messages may come from any thread, late: none after <see cref="Dispose"/> (the log is closed
+    /// before the switch to the real init), and a failing log never ends the thread.</summary>
+    private Action<string> Guarded(Action<string> log) => msg =>
+    {
+        if (Volatile.Read(ref _silent) != 0) return;
+        try { log(msg); }
+        catch (Exception) { }   // nothing may end a thread of PID 1
+    };
 
     private static bool Wait(ManualResetEventSlim e, int ms)
     {
@@ -150,12 +161,18 @@ public sealed class ModuleLoader : IDisposable
     {
         Insertion? running;
         ManualResetEventSlim? other = null, mine = null;
+        var me = Environment.CurrentManagedThreadId;
         lock (_gate)
         {
             if (_done.Contains(name)) return true;
             if (_closed || _failed.Contains(name) || depth > 32) return false;
-            if (!_inserts.TryGetValue(name, out running) && !_chains.TryGetValue(name, out other))
-                _chains[name] = mine = new ManualResetEventSlim(false);   // this thread loads it
+            if (_inserts.TryGetValue(name, out running)) { }
+            else if (_chains.TryGetValue(name, out var chain))
+            {
+                if (chain.Thread == me) return false;   // a softdep cycle: this thread is loading it already
+                other = chain.Gate;
+            }
+            else _chains[name] = (mine = new ManualResetEventSlim(false), me);   // this thread loads it
         }
         if (running is not null) return AwaitInsert(name, running);
         if (other is not null)
@@ -188,7 +205,11 @@ public sealed class ModuleLoader : IDisposable
             if (_closed) return false;
             _inserts[name] = insertion;
         }
-        _inserter.Start(path, err => Finished(name, path, insertion, err));
+        try { _inserter.Start(path, err => Finished(name, path, insertion, err)); }
+        catch (Exception e) when (e is OutOfMemoryException or ThreadStartException or IOException)
+        {
+            Finished(name, path, insertion, Errno.ENOMEM);
+        }
         if (!AwaitInsert(name, insertion)) return false;
         if (sd.Post is not null)
             foreach (var post in sd.Post) Load(post, quietIfUnknown: true);
@@ -251,10 +272,12 @@ public sealed class ModuleLoader : IDisposable
         return false;
     }
 
-    /// <summary>Closes the inserter: the helper process ends once its inserts in flight have returned.</summary>
+    /// <summary>No more loads and no more messages; closes the inserter (the helper process ends once its
+    /// inserts in flight have returned).</summary>
     public void Dispose()
     {
         Close();
+        Volatile.Write(ref _silent, 1);
         _inserter.Dispose();
     }
 }
