@@ -46,6 +46,13 @@ public sealed class BootContext(BootPlan plan, BootLog log, BootOptions? options
 
     private Thread? _drivers;
     private readonly CancellationTokenSource _stopDrivers = new();
+    private int _driversFinished;
+
+    /// <summary>Background driver loads (coldplug, devices that appear later); set by the driver step.</summary>
+    public DriverQueue? DriverLoads { get; set; }
+
+    /// <summary>How long the switch to the real init waits for module loads still in flight.</summary>
+    public const int FinishDriversMs = 3000;
 
     /// <summary>Runs coldplug on a background thread: the medium search starts at once and takes its device
     /// as soon as that device's driver is in, while slower hardware (ATA, optical drives) is still probing.</summary>
@@ -54,24 +61,38 @@ public sealed class BootContext(BootPlan plan, BootLog log, BootOptions? options
         _drivers = new Thread(() =>
         {
             try { coldplug(_stopDrivers.Token); }
-            catch (Exception e) { Log.Warn($"loading drivers for the present hardware stopped: {e.Message}"); }
+            catch (Exception e) when (Volatile.Read(ref _driversFinished) == 0)   // after that the log may be closed
+            {
+                Log.Warn($"loading drivers for the present hardware stopped: {e.Message}");
+            }
+            catch (Exception) { }
         }) { IsBackground = true, Name = "coldplug" };
         _drivers.Start();
     }
 
-    /// <summary>Waits for the coldplug thread (before an error report lists devices).</summary>
-    public void WaitForDrivers(int timeoutMs = Timeout.Infinite) => _drivers?.Join(timeoutMs);
+    /// <summary>Waits for the coldplug thread (before an error report lists devices), at most <paramref name="timeoutMs"/>.</summary>
+    public void WaitForDrivers(int timeoutMs) => _drivers?.Join(timeoutMs);
 
-    /// <summary>The root is assembled: no new driver loads (the live system's udev loads the rest), then wait
-    /// for the one in flight, so that no module file is read while the initramfs goes away.</summary>
+    /// <summary>The root is assembled: no new driver loads (the live system's udev loads the rest); loads in
+    /// flight get <see cref="FinishDriversMs"/> to end, then any still running is named and the boot goes on.
+    /// A module still loading then is no danger to the switch: its insert runs in the helper process, which
+    /// holds the module file open (deleting the initramfs only unlinks it) and is reaped by the real init.</summary>
     public void FinishDrivers()
     {
+        if (Interlocked.Exchange(ref _driversFinished, 1) == 1) return;
         _stopDrivers.Cancel();
-        _drivers?.Join();
+        DriverLoads?.Stop();
+        if (Modules is null) return;
+        Modules.Close();
+        var end = Environment.TickCount64 + FinishDriversMs;
+        _drivers?.Join((int)Math.Max(0, end - Environment.TickCount64));
+        Modules.WaitInFlight((int)Math.Max(0, end - Environment.TickCount64));
+        Modules.NameInFlight();
+        Modules.Dispose();
     }
 
     public DeviceRegistry RequireDevices() =>
-        Devices ??= new DeviceRegistry(Uevents, Modules, Log.Trace);
+        Devices ??= new DeviceRegistry(Uevents, alias => DriverLoads?.Enqueue(alias), Log.Trace);
 
     /// <summary>Loads the module for a filesystem type unless the kernel already knows it.</summary>
     public void EnsureFilesystem(string type)

@@ -9,7 +9,8 @@ public static class MkinitramfsCommand
     public static int Run(string[] args)
     {
         var o = Options.Parse(args,
-            ["modules-root", "kernel-release", "output", "busybox", "module", "agent", "compress-modules", "emergency"],
+            ["modules-root", "kernel-release", "output", "busybox", "module", "agent", "compress-modules", "emergency",
+             "extra-module"],
             ["no-busybox"]);
         var compress = o.Get("compress-modules");
         if (compress is not (null or "xz")) throw new UsageException($"--compress-modules takes xz, not '{compress}'");
@@ -46,6 +47,14 @@ public static class MkinitramfsCommand
         }
         var wanted = InitramfsBuilder.DefaultModules.Concat(o.GetAll("module")).ToList();
         var set = ModuleSet.Load(root);
+        foreach (var extra in o.GetAll("extra-module"))
+        {
+            var info = set.AddExtra(extra);
+            wanted.Add(info.Name);
+            var builtFor = info.VerMagic?.Split(' ')[0];
+            if (builtFor != kver)
+                Console.Error.WriteLine($"liveinit mkinitramfs: warning: {extra} was built for {builtFor ?? "an unknown kernel"}, not {kver}: the kernel will refuse to load it");
+        }
         var tmp = output + ".tmp";
         InitramfsBuilder.Result result;
         using (var f = File.Create(tmp))

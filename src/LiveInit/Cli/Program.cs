@@ -21,6 +21,7 @@ public static class Program
                 "probe" => ProbeCommand.Run(args[1..]),
                 "mkinitramfs" => MkinitramfsCommand.Run(args[1..]),
                 "remaster-step" => RemasterStepCommand.Run(args[1..]),
+                Modules.HelperInserter.Command => Modules.ModuleHelper.Serve(),
                 "--help" or "-h" or "help" => Help(),
                 "--version" or "-V" => VersionOut(),
                 _ => Unknown(args[0]),
@@ -77,7 +78,7 @@ public static class Program
           liveinit probe [--format export|json] [PATH...]
               identify filesystems and partition tables like blkid -p (default: every block device)
           liveinit mkinitramfs --modules-root DIR [--kernel-release KVER] --output FILE
-                               [--busybox PATH] [--module NAME...] [--compress-modules xz]
+                               [--busybox PATH] [--module NAME...] [--extra-module FILE.ko...] [--compress-modules xz]
                                [--emergency shell|reboot|poweroff]
               write a reproducible gzip newc initramfs with liveinit as /init; --emergency sets what a
               fatal boot error ends in (the command line can make it stricter, never weaker)
@@ -88,6 +89,8 @@ public static class Program
           liveinit boot [--cmdline STRING] [--sysroot DIR] [--no-switch-root]
               run the boot sequence (what /init does as PID 1); embedded in another initramfs,
               assemble the root at DIR and return instead of switching to it
+          liveinit module-helper
+              (started by the boot) insert the modules named on standard input, one "ID PATH" per line
           liveinit --help | --version
 
         """;

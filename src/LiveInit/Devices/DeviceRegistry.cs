@@ -4,29 +4,36 @@ namespace LiveInit.Devices;
 
 /// <summary>
 /// The block devices seen so far, each probed once. <see cref="WaitFor"/> re-scans sysfs after every batch
-/// of kernel uevents (the socket was opened before the first scan, so nothing is missed), loads drivers for
-/// devices that appear late (MODALIAS), and re-probes a device whose media changed.
+/// of kernel uevents (the socket was opened before the first scan, so nothing is missed), hands the MODALIAS of
+/// devices that appear late to <paramref name="queueDriver"/> (which must not wait: drivers load on other
+/// threads, so the wait ends on time whatever a driver does), and re-probes a device whose media changed.
 /// </summary>
-public sealed class DeviceRegistry(UeventListener? uevents, ModuleLoader? modules, Action<string> trace, string sys = "/sys")
+public sealed class DeviceRegistry(UeventListener? uevents, Action<string>? queueDriver, Action<string> trace, string sys = "/sys")
 {
     private readonly Dictionary<string, ProbedDevice> _known = [];
+    private readonly BlockAnnouncements _announcements = new();
 
     public IReadOnlyCollection<ProbedDevice> All => _known.Values;
 
-    /// <summary>Scans sysfs; probes devices not seen before (or whose size changed). Returns those.</summary>
+    /// <summary>Takes the uevents queued so far, scans sysfs, and probes devices not seen before (or whose size
+    /// changed) once the kernel has announced them (<see cref="BlockAnnouncements"/>). Returns those.</summary>
     public List<ProbedDevice> Rescan()
     {
+        if (uevents is not null) Handle(uevents.Wait(0));
         var fresh = new List<ProbedDevice>();
+        var now = Environment.TickCount64;
         foreach (var dev in SysfsBlock.Enumerate(sys))
         {
             if (dev.IsRam || (dev.IsLoop && dev.SizeBytes == 0)) continue;
             if (_known.TryGetValue(dev.Name, out var old) && old.Device.SizeBytes == dev.SizeBytes) continue;
+            if (uevents is not null && !_announcements.MayProbe(dev.Name, dev.IsPartition ? dev.Parent : null, now)) continue;
             SysfsBlock.EnsureNode(dev);
             var p = ProbedDevice.Of(dev);
             _known[dev.Name] = p;
             fresh.Add(p);
             trace($"found {p.Summary()}");
         }
+        _announcements.Scanned();
         return fresh;
     }
 
@@ -37,6 +44,7 @@ public sealed class DeviceRegistry(UeventListener? uevents, ModuleLoader? module
         Action<string> announce) where T : class
     {
         var deadline = Environment.TickCount64 + seconds * 1000L;
+        using var cap = ModuleLoader.WaitsEndBy(deadline);   // a filesystem module loaded by a check ends on time too
         var announced = false;
         while (true)
         {
@@ -52,13 +60,16 @@ public sealed class DeviceRegistry(UeventListener? uevents, ModuleLoader? module
         }
     }
 
-    /// <summary>Drivers for devices that just appeared; re-probe devices whose media changed.</summary>
-    private void Handle(List<Uevent> events)
+    /// <summary>Queues drivers for devices that just appeared; notes block devices the kernel announced;
+    /// re-probes devices whose media changed.</summary>
+    internal void Handle(List<Uevent> events)
     {
         foreach (var e in events)
         {
-            if (e.Action == "add" && e.Modalias is { } alias && modules is not null) modules.Load(alias, quietIfUnknown: true);
-            if (e.Subsystem == "block" && e.DevName is { } name && e.Action is "change" or "remove") Forget(name);
+            if (e.Action == "add" && e.Modalias is { } alias) queueDriver?.Invoke(alias);
+            if (e.Subsystem != "block" || e.DevName is not { } name) continue;
+            _announcements.Event(e.Action, name);
+            if (e.Action is "change" or "remove") Forget(name);
         }
     }
 

@@ -77,8 +77,15 @@ public static class LoopDevice
                 if (err == Errno.EBUSY) continue;
                 throw new NativeException("ioctl LOOP_SET_FD", $"{dev} <- {file}", err);
             }
+            // the file is bound now: if its status (autoclear, read-only) cannot be set, unbind it again, or the
+            // loop device would stay attached to the file for as long as the system runs
             var info = cfg.Info;
-            Libc.Ioctl(loop, LOOP_SET_STATUS64, &info, "LOOP_SET_STATUS64", dev);
+            if (Libc.TryIoctl(loop, LOOP_SET_STATUS64, &info, out err) != 0)
+            {
+                Libc.TryIoctl(loop, LOOP_CLR_FD, null, out _);
+                loop.Dispose();
+                throw new NativeException("ioctl LOOP_SET_STATUS64", $"{dev} <- {file} (unbound again)", err);
+            }
             return new AttachedLoop(dev, loop);
         }
         throw new IOException($"no free loop device for {file}: every attempt was taken by another process");

@@ -12,6 +12,7 @@ public sealed class ModuleSet
 {
     public ModuleIndex Index { get; }
     public string Root => Index.Root;
+    private readonly Dictionary<string, string> _extraFiles = [];   // path in the index -> file on the host
 
     private ModuleSet(ModuleIndex index) => Index = index;
 
@@ -57,6 +58,25 @@ public sealed class ModuleSet
             throw new IOException($"depmod -b {baseDir} {kver} wrote no modules.dep");
     }
 
+    /// <summary>Adds a module built outside the kernel package (an out-of-tree driver), indexed from its own
+    /// .modinfo as <c>extra/NAME.ko</c> — what depmod would write for it — so that coldplug loads it through
+    /// its aliases like any other. Returns its .modinfo; the caller adds its name to the modules wanted.</summary>
+    public ModuleInfo AddExtra(string file)
+    {
+        if (!file.EndsWith(".ko", StringComparison.Ordinal))
+            throw new IOException($"{file}: --extra-module takes an uncompressed .ko file");
+        var info = ModuleInfo.Read(file) ?? throw new IOException($"{file} is not an ELF64 kernel module");
+        if (Index.PathByName.ContainsKey(info.Name) || Index.Builtin.Contains(info.Name))
+            throw new IOException($"{file}: the kernel package already has a module {info.Name}");
+        var rel = $"extra/{info.Name}.ko";
+        _extraFiles[rel] = file;
+        Index.PathByName[info.Name] = rel;
+        Index.DepsByName[info.Name] = info.Depends.ToList();
+        foreach (var a in info.Aliases) Index.Aliases.Add((a, info.Name));
+        if (info.SoftDep is not null) Index.ParseSoftdep($"softdep {info.Name} {info.SoftDep}");
+        return info;
+    }
+
     /// <summary>The path a module gets inside the initramfs: compressed modules are stored decompressed, so
     /// the kernel needs no module decompression support (and the initramfs' own gzip does the packing).</summary>
     public static string StoredPath(string rel, string suffix = "")
@@ -69,7 +89,7 @@ public sealed class ModuleSet
     /// <summary>The module's bytes, decompressed when stored compressed (xz and zstd through their tools).</summary>
     public byte[] ReadModule(string rel)
     {
-        var path = Path.Combine(Root, rel);
+        var path = _extraFiles.GetValueOrDefault(rel) ?? Path.Combine(Root, rel);
         if (rel.EndsWith(".ko", StringComparison.Ordinal)) return File.ReadAllBytes(path);
         if (rel.EndsWith(".gz", StringComparison.Ordinal))
         {

@@ -4,23 +4,23 @@ namespace LiveInit.Modules;
 /// matched against modules.alias, repeated while new devices keep appearing behind new drivers.</summary>
 public static class Coldplug
 {
-    public static int Run(ModuleLoader loader, Action<string> trace, string sys = "/sys", CancellationToken stop = default)
+    /// <summary>Queues every modalias on <paramref name="drivers"/> and waits for the loads, round after round
+    /// (a new driver can bring new devices). A round does not wait for a slow driver (one that never finishes
+    /// holds a worker, not coldplug), and never longer than the loader's limit and a second. Returns the
+    /// modules loaded meanwhile.</summary>
+    public static int Run(DriverQueue drivers, string sys = "/sys", CancellationToken stop = default)
     {
-        var seen = new HashSet<string>();
-        var before = loader.LoadedCount;
-        for (var round = 0; round < 6; round++)
+        var before = drivers.Loader.LoadedCount;
+        var roundMs = (int)drivers.Loader.Limit.TotalMilliseconds + 1000;
+        for (var round = 0; round < 6 && !stop.IsCancellationRequested; round++)
         {
-            var fresh = ReadModaliases(sys).Where(seen.Add).ToList();
-            if (fresh.Count == 0) break;
-            foreach (var alias in fresh)
-            {
-                if (stop.IsCancellationRequested) return loader.LoadedCount - before;
-                if (loader.Index.Resolve(alias).Count == 0) continue;
-                trace($"modalias {alias}");
-                loader.Load(alias, quietIfUnknown: true);
-            }
+            var fresh = 0;
+            foreach (var alias in ReadModaliases(sys))
+                if (drivers.Enqueue(alias)) fresh++;
+            var idle = drivers.WaitIdle(roundMs);
+            if (fresh == 0 && idle) break;
         }
-        return loader.LoadedCount - before;
+        return drivers.Loader.LoadedCount - before;
     }
 
     public static IEnumerable<string> ReadModaliases(string sys)

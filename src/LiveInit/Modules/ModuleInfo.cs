@@ -6,6 +6,9 @@ namespace LiveInit.Modules;
 /// softdep. Lets mkinitramfs work from a bare extracted kernel package that has no modules.dep.</summary>
 public sealed record ModuleInfo(string Name, IReadOnlyList<string> Depends, IReadOnlyList<string> Aliases, string? SoftDep)
 {
+    /// <summary>"6.1.0-56-amd64 SMP preempt mod_unload modversions": the kernel release it was built for comes first.</summary>
+    public string? VerMagic { get; init; }
+
     public static ModuleInfo? Read(string path)
     {
         byte[] data;
@@ -44,7 +47,7 @@ public sealed record ModuleInfo(string Name, IReadOnlyList<string> Depends, IRea
         string name = fallbackName;
         var deps = new List<string>();
         var aliases = new List<string>();
-        string? softdep = null;
+        string? softdep = null, vermagic = null;
         foreach (var kv in text.Split('\0', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = kv.IndexOf('=');
@@ -56,8 +59,9 @@ public sealed record ModuleInfo(string Name, IReadOnlyList<string> Depends, IRea
                 case "depends": deps.AddRange(v.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ModuleName.Normalize)); break;
                 case "alias": aliases.Add(v); break;
                 case "softdep": softdep = softdep is null ? v : softdep + " " + v; break;
+                case "vermagic": vermagic = v; break;
             }
         }
-        return new ModuleInfo(name, deps, aliases, softdep);
+        return new ModuleInfo(name, deps, aliases, softdep) { VerMagic = vermagic };
     }
 }

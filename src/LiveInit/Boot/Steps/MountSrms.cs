@@ -18,10 +18,10 @@ public sealed class MountSrms(SrmPlan srm, string mediumMount) : BootStep
         var files = Directory.EnumerateFiles(dir, "*" + srm.Extension).Order(StringComparer.Ordinal).ToList();
         if (files.Count == 0) { ctx.Log.Info($"loadsrm: no *{srm.Extension} in {dir}"); return; }
         var mounted = new List<string>();
-        foreach (var f in files)
+        var targets = MountPoints(files.Select(f => Path.GetFileNameWithoutExtension(f)).ToList());
+        for (var i = 0; i < files.Count; i++)
         {
-            var safe = new string(Path.GetFileNameWithoutExtension(f).Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_').ToArray());
-            var target = Path.Combine(SrmMountRoot, safe);
+            var (f, target) = (files[i], targets[i]);
             try
             {
                 Mounts.MountImage(ctx, f, target, readOnly: true, expectType: "squashfs");
@@ -34,5 +34,23 @@ public sealed class MountSrms(SrmPlan srm, string mediumMount) : BootStep
             }
         }
         ctx.SrmLayers = mounted;
+    }
+
+    /// <summary>One mount point under <see cref="SrmMountRoot"/> per module name, all distinct: characters other
+    /// than letters, digits, '.', '_' and '-' become '_'; a leading '.' becomes '_' (so "." and ".." cannot
+    /// name the folder itself or its parent); a name taken by an earlier module gets "-2", "-3", ...</summary>
+    public static List<string> MountPoints(IReadOnlyList<string> names)
+    {
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        var list = new List<string>(names.Count);
+        foreach (var name in names)
+        {
+            var safe = new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_').ToArray());
+            if (safe.Length == 0 || safe[0] == '.') safe = "_" + (safe.Length == 0 ? "" : safe[1..]);
+            var unique = safe;
+            for (var n = 2; !taken.Add(unique); n++) unique = $"{safe}-{n}";
+            list.Add(Path.Combine(SrmMountRoot, unique));
+        }
+        return list;
     }
 }

@@ -27,10 +27,43 @@ public static class DmDevice
         var major = (uint)((created & 0xfff00) >> 8);
         var minor = (uint)((created & 0xff) | ((created >> 12) & 0xfff00));
         var node = $"/dev/mapper/{name}";
-        Libc.MkdirAll("/dev/mapper");
-        if (!Libc.TryStat(node, out _)) Libc.MknodBlock(node, major, minor);
+        try
+        {
+            Libc.MkdirAll("/dev/mapper");
+            EnsureNode(node, major, minor);
+        }
+        catch (NativeException)
+        {
+            TryCall(ctl, DmIoctl.DM_DEV_REMOVE, name);
+            throw;
+        }
         return node;
     }
+
+    /// <summary>Makes <paramref name="node"/> the block device MAJOR:MINOR. A node that is already there is used
+    /// only when it is exactly that (a node left for an earlier device of the same name, a file or a symlink
+    /// would send the mount elsewhere); anything else is replaced atomically: a new node under a temporary name,
+    /// renamed over it (a directory there is an error, not something to delete).</summary>
+    private static void EnsureNode(string node, uint major, uint minor)
+    {
+        if (Libc.TryLstat(node, out var st) && IsNodeOf(st, major, minor)) return;
+        var dir = Path.GetDirectoryName(node)!;
+        var tmp = Path.Combine(dir, ".liveinit-new-" + Path.GetFileName(node));
+        Libc.TryUnlink(tmp);
+        Libc.MknodBlock(tmp, major, minor);
+        if (!Libc.TryLstat(tmp, out var made) || !IsNodeOf(made, major, minor))   // something else sat there
+            throw new NativeException("mknod", $"{tmp} ({major}:{minor})", Errno.EEXIST);
+        try { Libc.Rename(tmp, node); }
+        catch (NativeException)
+        {
+            Libc.TryUnlink(tmp);
+            throw;
+        }
+    }
+
+    /// <summary>True when <paramref name="st"/> (from lstat) is the block device <paramref name="major"/>:<paramref name="minor"/>.</summary>
+    internal static bool IsNodeOf(in StatBuf st, uint major, uint minor) =>
+        st.IsBlockDevice && StatBuf.Major(st.Rdev) == major && StatBuf.Minor(st.Rdev) == minor;
 
     public static void Remove(string name)
     {

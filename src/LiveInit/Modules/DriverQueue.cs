@@ -1,0 +1,119 @@
+namespace LiveInit.Modules;
+
+/// <summary>
+/// Driver loads for modaliases (coldplug, and devices that appear while the boot waits), in the background: no
+/// thread that waits for a device ever loads a driver itself. One worker loads them in order, as modprobe
+/// would; when a load takes longer than <see cref="ModuleLoader.SlowWaitMs"/> another worker starts beside it
+/// (up to <paramref name="workers"/>), so a module that never finishes holds one worker, for at most the
+/// loader's limit, while the others go on. Each alias is loaded once.
+/// </summary>
+public sealed class DriverQueue(ModuleLoader loader, Action<string> trace, int workers = 4)
+{
+    private readonly object _gate = new();
+    private readonly Queue<string> _queue = new();
+    private readonly HashSet<string> _seen = [];
+    private readonly List<Thread> _threads = [];
+    private int _busy, _slow;   // workers on a load; of those, on a load slower than SlowWaitMs
+    private bool _stopped;
+    [ThreadStatic] private static bool t_slow;
+
+    public ModuleLoader Loader => loader;
+
+    /// <summary>Queues the drivers of <paramref name="alias"/>; false when none is in the initramfs, the alias
+    /// was queued before, or the queue is stopped. Never waits.</summary>
+    public bool Enqueue(string alias)
+    {
+        if (loader.Index.Resolve(alias).Count == 0) return false;
+        lock (_gate)
+        {
+            if (_stopped || !_seen.Add(alias)) return false;
+            _queue.Enqueue(alias);
+            if (_threads.Count == 0) AddWorker();
+            Monitor.PulseAll(_gate);
+        }
+        trace($"modalias {alias}");
+        return true;
+    }
+
+    /// <summary>Waits until every queued alias has been tried and no load is in hand but slow ones (a slow
+    /// driver is not waited for: its devices come later as uevents), at most <paramref name="timeoutMs"/>;
+    /// true when idle.</summary>
+    public bool WaitIdle(int timeoutMs)
+    {
+        var end = Environment.TickCount64 + timeoutMs;
+        lock (_gate)
+        {
+            while (!_stopped && (_queue.Count > 0 || _busy > _slow))
+            {
+                var left = end - Environment.TickCount64;
+                if (left <= 0) return false;
+                Monitor.Wait(_gate, (int)left);
+            }
+            return true;
+        }
+    }
+
+    /// <summary>No new loads: what is queued is dropped; workers finish the load in hand (bounded by the limit).</summary>
+    public void Stop()
+    {
+        lock (_gate)
+        {
+            _stopped = true;
+            _queue.Clear();
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    /// <summary>On a worker whose load has taken longer than SlowWaitMs: it counts as slow, and another starts.</summary>
+    private void Slow()
+    {
+        lock (_gate)
+        {
+            if (!t_slow) { t_slow = true; _slow++; Monitor.PulseAll(_gate); }
+            AddWorker();
+        }
+    }
+
+    /// <summary>A worker more (called with the lock held).</summary>
+    private void AddWorker()
+    {
+        lock (_gate)
+        {
+            if (_stopped || _threads.Count >= workers) return;
+            var t = new Thread(Work) { IsBackground = true, Name = $"drivers-{_threads.Count + 1}" };
+            _threads.Add(t);
+            t.Start();
+        }
+    }
+
+    private void Work()
+    {
+        ModuleLoader.OnSlowWait(Slow);
+        while (true)
+        {
+            string alias;
+            lock (_gate)
+            {
+                while (!_stopped && _queue.Count == 0) Monitor.Wait(_gate);
+                if (_stopped) return;
+                alias = _queue.Dequeue();
+                _busy++;
+            }
+            try { loader.Load(alias, quietIfUnknown: true); }
+            catch (Exception e)   // nothing may end a thread of PID 1
+            {
+                try { trace($"modalias {alias}: {e.Message}"); }
+                catch (Exception) { }
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _busy--;
+                    if (t_slow) { t_slow = false; _slow--; }
+                    Monitor.PulseAll(_gate);
+                }
+            }
+        }
+    }
+}
