@@ -73,7 +73,8 @@ public sealed class BootContext(BootPlan plan, BootLog log, BootOptions? options
         _drivers.Start();
     }
 
-    /// <summary>Waits for the coldplug thread (before an error report lists devices), at most <paramref name="timeoutMs"/>.</summary>
+    /// <summary>Waits for the coldplug thread (before an error report lists devices), at most
+    /// <paramref name="timeoutMs"/>.</summary>
     public void WaitForDrivers(int timeoutMs) => _drivers?.Join(timeoutMs);
 
     /// <summary>The root is assembled: no new driver loads (the live system's udev loads the rest); loads in

@@ -7,7 +7,9 @@ public static class MkinitramfsCommand
 {
     public static int Run(string[] args)
     {
-        var o = Options.Parse(args, ["modules-root", "kernel-release", "output", "busybox", "module", "extra-module", "agent", "compress-modules"], ["no-busybox"]);
+        var o = Options.Parse(args,
+            ["modules-root", "kernel-release", "output", "busybox", "module", "extra-module", "agent", "compress-modules"],
+            ["no-busybox"]);
         var compress = o.Get("compress-modules");
         if (compress is not (null or "xz")) throw new UsageException($"--compress-modules takes xz, not '{compress}'");
         var root = o.Get("modules-root") ?? throw new UsageException("--modules-root DIR is required");
@@ -40,7 +42,8 @@ public static class MkinitramfsCommand
             wanted.Add(info.Name);
             var builtFor = info.VerMagic?.Split(' ')[0];
             if (builtFor != kver)
-                Console.Error.WriteLine($"liveinit mkinitramfs: warning: {extra} was built for {builtFor ?? "an unknown kernel"}, not {kver}: the kernel will refuse to load it");
+                Console.Error.WriteLine($"liveinit mkinitramfs: warning: {extra} was built for "
+                                        + $"{builtFor ?? "an unknown kernel"}, not {kver}: the kernel will refuse to load it");
         }
         var tmp = output + ".tmp";
         InitramfsBuilder.Result result;
