@@ -70,13 +70,16 @@ public sealed class BootContext(BootPlan plan, BootLog log, BootOptions? options
         _drivers.Start();
     }
 
-    /// <summary>Waits for the coldplug thread (before an error report lists devices), at most <paramref name="timeoutMs"/>.</summary>
+    /// <summary>Waits for the coldplug thread (before an error report lists devices), at most
+    /// <paramref name="timeoutMs"/>.</summary>
     public void WaitForDrivers(int timeoutMs) => _drivers?.Join(timeoutMs);
 
     /// <summary>The root is assembled: no new driver loads (the live system's udev loads the rest); loads in
     /// flight get <see cref="FinishDriversMs"/> to end, then any still running is named and the boot goes on.
     /// A module still loading then is no danger to the switch: its insert runs in the helper process, which
-    /// holds the module file open (deleting the initramfs only unlinks it) and is reaped by the real init.</summary>
+    /// holds the module file open (deleting the initramfs only unlinks it: the memory goes when the file is
+    /// closed) and is reaped by the real init. Only when the helper could not start (a warning said so) does the
+    /// insert run on a thread of PID 1, and then execve waits for it.</summary>
     public void FinishDrivers()
     {
         if (Interlocked.Exchange(ref _driversFinished, 1) == 1) return;

@@ -53,7 +53,8 @@ public static class MkinitramfsCommand
             wanted.Add(info.Name);
             var builtFor = info.VerMagic?.Split(' ')[0];
             if (builtFor != kver)
-                Console.Error.WriteLine($"liveinit mkinitramfs: warning: {extra} was built for {builtFor ?? "an unknown kernel"}, not {kver}: the kernel will refuse to load it");
+                Console.Error.WriteLine($"liveinit mkinitramfs: warning: {extra} was built for "
+                                        + $"{builtFor ?? "an unknown kernel"}, not {kver}: the kernel will refuse to load it");
         }
         var tmp = output + ".tmp";
         InitramfsBuilder.Result result;

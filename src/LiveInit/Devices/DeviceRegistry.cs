@@ -8,7 +8,8 @@ namespace LiveInit.Devices;
 /// devices that appear late to <paramref name="queueDriver"/> (which must not wait: drivers load on other
 /// threads, so the wait ends on time whatever a driver does), and re-probes a device whose media changed.
 /// </summary>
-public sealed class DeviceRegistry(UeventListener? uevents, Action<string>? queueDriver, Action<string> trace, string sys = "/sys")
+public sealed class DeviceRegistry(UeventListener? uevents, Action<string>? queueDriver, Action<string> trace,
+    string sys = "/sys")
 {
     private readonly Dictionary<string, ProbedDevice> _known = [];
     private readonly BlockAnnouncements _announcements = new();
@@ -26,7 +27,8 @@ public sealed class DeviceRegistry(UeventListener? uevents, Action<string>? queu
         {
             if (dev.IsRam || (dev.IsLoop && dev.SizeBytes == 0)) continue;
             if (_known.TryGetValue(dev.Name, out var old) && old.Device.SizeBytes == dev.SizeBytes) continue;
-            if (uevents is not null && !_announcements.MayProbe(dev.Name, dev.IsPartition ? dev.Parent : null, now)) continue;
+            if (uevents is not null && !_announcements.MayProbe(dev.Name, dev.IsPartition ? dev.Parent : null, now))
+                continue;
             SysfsBlock.EnsureNode(dev);
             var p = ProbedDevice.Of(dev);
             _known[dev.Name] = p;

@@ -45,14 +45,18 @@ public sealed class HelperInserter : IModuleInserter
         {
             var p = Process.Start(psi);
             if (p is not null) return new HelperInserter(p, local, notice, warn);
-            warn($"the module helper {agent} did not start; modules load in PID 1, where a driver that never finishes would delay the switch to the real init");
+            warn(NoHelper(agent, "no process"));
         }
         catch (Exception e) when (e is Win32Exception or IOException or InvalidOperationException)
         {
-            warn($"the module helper {agent} did not start ({e.Message}); modules load in PID 1, where a driver that never finishes would delay the switch to the real init");
+            warn(NoHelper(agent, e.Message));
         }
         return null;
     }
+
+    private static string NoHelper(string agent, string why) =>
+        $"the module helper {agent} did not start ({why}); modules load in PID 1, where a driver that never "
+        + "finishes would delay the switch to the real init";
 
     public void Start(string path, Action<int> done)
     {
@@ -107,7 +111,8 @@ public sealed class HelperInserter : IModuleInserter
     private void Answer(ReadOnlySpan<char> reply)
     {
         var space = reply.IndexOf(' ');
-        if (space <= 0 || !int.TryParse(reply[..space], out var id) || !int.TryParse(reply[(space + 1)..], out var err)) return;
+        if (space <= 0 || !int.TryParse(reply[..space], out var id) || !int.TryParse(reply[(space + 1)..], out var err))
+            return;
         Action<int> done;
         lock (_gate)
         {

@@ -25,7 +25,8 @@ public sealed class ModuleFile(Action<string> notice, Action<string> warn)
         using (fd) err = Libc.FinitModule(fd, "", compressed ? Libc.MODULE_INIT_COMPRESSED_FILE : 0);
         if (!compressed || err is not (Errno.EINVAL or Errno.ENOSYS or Errno.ENOTSUP)) return err;
         if (Interlocked.Exchange(ref _kernelDecompresses, 0) == 1)
-            notice("the kernel cannot load compressed modules itself (" + Errno.Describe(err) + "); decompressing .ko.xz in memory");
+            notice("the kernel cannot load compressed modules itself (" + Errno.Describe(err)
+                   + "); decompressing .ko.xz in memory");
         return InMemory(path);
     }
 

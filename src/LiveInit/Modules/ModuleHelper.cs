@@ -5,14 +5,21 @@ namespace LiveInit.Modules;
 
 /// <summary>
 /// <c>liveinit module-helper</c>, the helper process of <see cref="HelperInserter"/>: reads <c>ID PATH</c> lines
-/// on standard input, inserts each module on a thread of its own and answers <c>R ID ERRNO</c> on standard
-/// output. It ends when standard input closes and its last insert has returned (foreground threads).
+/// on standard input, inserts each module on a worker thread and answers <c>R ID ERRNO</c> on standard output.
+/// A worker that is free takes the next request; a new one starts only when all are busy (one may be stuck in a
+/// driver's init for good). It ends when standard input closes and its last insert has returned.
 /// It runs early in boot, when a first read of /dev/urandom costs a second: no string-keyed collections, no
 /// interpolated strings with numbers (they seed the runtime's generators), only concatenation.
 /// </summary>
 public static class ModuleHelper
 {
     private const int MaxLine = 8192;
+
+    private static readonly object Gate = new();
+    private static readonly Queue<(int Id, string Path)> Requests = new();
+    // one release per request; a WaitHandle, not Monitor.Wait, whose condition table hashes objects (a seed)
+    private static readonly Semaphore Pending = new(0, int.MaxValue);
+    private static int _idle, _workers;
 
     public static int Serve()
     {
@@ -43,6 +50,9 @@ public static class ModuleHelper
             }
             if (used == buffer.Length) used = 0;   // a line longer than any module path: dropped
         }
+        int workers;
+        lock (Gate) workers = _workers;
+        if (workers > 0) Pending.Release(workers);   // each finds the queue empty and ends; the process then ends
         return 0;
     }
 
@@ -50,10 +60,30 @@ public static class ModuleHelper
     {
         var space = line.IndexOf(' ');
         if (space <= 0 || !int.TryParse(line.AsSpan(0, space), out var id)) return;
-        var path = line[(space + 1)..];
-        new Thread(() => send("R " + id.ToString() + " " + ThreadInserter.Run(file.Insert, path).ToString()))
+        bool spawn;
+        lock (Gate)
         {
-            IsBackground = false, Name = "finit_module",
-        }.Start();
+            Requests.Enqueue((id, line[(space + 1)..]));
+            spawn = Volatile.Read(ref _idle) == 0;   // all busy (one may be stuck for good): one more
+            if (spawn) _workers++;
+        }
+        Pending.Release();
+        if (spawn) new Thread(() => Work(file, send)) { IsBackground = false, Name = "finit_module" }.Start();
+    }
+
+    private static void Work(ModuleFile file, Action<string> send)
+    {
+        while (true)
+        {
+            Interlocked.Increment(ref _idle);
+            Pending.WaitOne();
+            Interlocked.Decrement(ref _idle);
+            (int Id, string Path) r;
+            lock (Gate)
+            {
+                if (!Requests.TryDequeue(out r)) return;   // a release of the end: standard input closed
+            }
+            send("R " + r.Id.ToString() + " " + ThreadInserter.Run(file.Insert, r.Path).ToString());
+        }
     }
 }

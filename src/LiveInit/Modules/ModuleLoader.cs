@@ -110,7 +110,8 @@ public sealed class ModuleLoader : IDisposable
         if (mods.Count == 0)
         {
             if (!quietIfUnknown && !IsLoaded(ModuleName.Normalize(nameOrAlias)))
-                _warn($"module {nameOrAlias} is not in the initramfs (nor built in); add it with mkinitramfs --module {nameOrAlias}");
+                _warn($"module {nameOrAlias} is not in the initramfs (nor built in); "
+                      + $"add it with mkinitramfs --module {nameOrAlias}");
             return IsLoaded(ModuleName.Normalize(nameOrAlias));
         }
         var any = false;
@@ -254,7 +255,8 @@ public sealed class ModuleLoader : IDisposable
         }
         if (err == 0) Interlocked.Increment(ref _loaded);
         var secs = (Environment.TickCount64 - insertion.Started + 500) / 1000;
-        if (!ok) _warn($"loading module {name} ({path}) failed{(late ? $" after {secs} s" : "")}: {Errno.Describe(err)}");
+        if (!ok) _warn($"loading module {name} ({path}) failed{(late ? $" after {secs} s" : "")}: "
+                       + Errno.Describe(err));
         else if (late) _notice($"module {name} finished loading after {secs} s");
         else if (err == 0) _info($"loaded module {name}");
         insertion.Finished.Set();

@@ -45,7 +45,8 @@ public sealed class MountSrms(SrmPlan srm, string mediumMount) : BootStep
         var list = new List<string>(names.Count);
         foreach (var name in names)
         {
-            var safe = new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_').ToArray());
+            var safe = new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_')
+                .ToArray());
             if (safe.Length == 0 || safe[0] == '.') safe = "_" + (safe.Length == 0 ? "" : safe[1..]);
             var unique = safe;
             for (var n = 2; !taken.Add(unique); n++) unique = $"{safe}-{n}";

@@ -61,7 +61,8 @@ public static class DmDevice
         }
     }
 
-    /// <summary>True when <paramref name="st"/> (from lstat) is the block device <paramref name="major"/>:<paramref name="minor"/>.</summary>
+    /// <summary>True when <paramref name="st"/> (from lstat) is the block device
+    /// <paramref name="major"/>:<paramref name="minor"/>.</summary>
     internal static bool IsNodeOf(in StatBuf st, uint major, uint minor) =>
         st.IsBlockDevice && StatBuf.Major(st.Rdev) == major && StatBuf.Minor(st.Rdev) == minor;
 
