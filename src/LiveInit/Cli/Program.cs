@@ -24,6 +24,7 @@ public static class Program
                 "explain" => ExplainCommand.Run(args[1..]),
                 "probe" => ProbeCommand.Run(args[1..]),
                 "mkinitramfs" => MkinitramfsCommand.Run(args[1..]),
+                "srm" => SrmCommand.Run(args[1..]),
                 "--help" or "-h" or "help" => Help(),
                 "--version" or "-V" => VersionOut(),
                 _ => Unknown(args[0]),
@@ -31,15 +32,20 @@ public static class Program
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"liveinit {args[0]}: {e.Message}");
+            Console.Error.WriteLine($"liveinit {Command(args)}: {e.Message}");
             return 2;
         }
         catch (IOException e)
         {
-            Console.Error.WriteLine($"liveinit {args[0]}: {e.Message}");
+            Console.Error.WriteLine($"liveinit {Command(args)}: {e.Message}");
             return 1;
         }
     }
+
+    /// <summary>"srm pack" for the live-system tools (a command and its subcommand), else the command.</summary>
+    private static string Command(string[] args) =>
+        args.Length > 1 && args[0] is "srm" or "backstore" or "overlay" or "remaster" or "persist" && !args[1].StartsWith('-')
+            ? $"{args[0]} {args[1]}" : args[0];
 
     private static int Help() { Console.Out.Write(Usage); return 0; }
     private static int VersionOut() { Console.Out.WriteLine($"liveinit {Version}"); return 0; }
@@ -59,6 +65,8 @@ public static class Program
           liveinit boot [--cmdline STRING] [--sysroot DIR] [--no-switch-root]
               run the boot sequence (what /init does as PID 1); embedded in another initramfs,
               assemble the root at DIR and return instead of switching to it
+          liveinit srm pack|load|install-unit ...        (in the running live system; each has --help)
+              make an SRM of this session's changes, late-load an SRM, a unit for late_load_srm
           liveinit --help | --version
 
         """;

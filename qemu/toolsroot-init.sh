@@ -1,0 +1,64 @@
+#!/bin/sh
+# /sbin/init of the "tools" test root (qemu/media.d/tools.sh): runs the live-system tool step named after "--" on
+# the kernel command line, prints TOOLS-OK/TOOLS-FAIL markers the boot scenarios check, then powers off.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+step=${1:-none}; shift 2>/dev/null
+read up rest < /proc/uptime
+echo "LIVEINIT-ROOT-REACHED uptime=$up"
+echo "TOOLS-STEP $step"
+ok() { echo "TOOLS-OK $*"; }
+fail() { echo "TOOLS-FAIL $*"; }
+check() {  # name command...: TOOLS-OK name when the command succeeds
+  local name=$1; shift
+  if "$@"; then ok "$name"; else fail "$name"; fi
+}
+same() { [ "$(cat "$1" 2>/dev/null)" = "$2" ]; }
+boot_rw() { mount -o remount,rw "$1" || fail "remount $1 rw"; }
+network() {
+  for m in failover net_failover virtio_net; do insmod /lib/modules/tools/$m.ko 2>/dev/null; done
+  ip link set lo up; ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && ip route add default via 10.0.2.2
+}
+LI=/usr/bin/liveinit
+
+case $step in
+  pack)   # make the three kinds of change, pack them into an SRM on the boot medium
+    echo new > /etc/tools-new; echo changed > /etc/tools-changed; rm /etc/tools-deleted
+    rm -r /etc/tools-dir; mkdir /etc/tools-dir; echo c > /etc/tools-dir/c
+    boot_rw /run/archiso/bootmnt
+    check srm-pack $LI srm pack -c gzip /run/archiso/bootmnt/sysresccd/changes.srm
+    check srm-pack-staging-removed test ! -e /run/liveinit/srm_content
+    ls -l /run/archiso/bootmnt/sysresccd/
+    ;;
+  check-pack)   # booted with loadsrm: the SRM replays the changes
+    check srm-new-file same /etc/tools-new new
+    check srm-changed-file same /etc/tools-changed changed
+    check srm-deleted-file test ! -e /etc/tools-deleted
+    check srm-opaque-dir test "$(ls /etc/tools-dir | tr '\n' ' ')" = "c "
+    ;;
+  load)   # late loading: from a path on the medium, over http, from the YAML config; $1 = http port
+    port=$1
+    check srm-load-path $LI srm load /run/archiso/bootmnt/extra/load.srm
+    check srm-load-path-file same /etc/tools-loaded "loaded from a path"
+    check srm-load-path-deletion test ! -e /etc/tools-deleted
+    upper=$(sed -n 's/.*upperdir=\([^,]*\).*/\1/p' /proc/self/mountinfo | head -1)
+    check srm-load-lands-in-cow test -f "$upper/etc/tools-loaded"
+    network || fail network
+    check srm-load-http $LI srm load -v http://10.0.2.2:$port/http.srm
+    check srm-load-http-file same /etc/tools-http "loaded over http"
+    check srm-load-http-404 sh -c "! $LI srm load http://10.0.2.2:$port/missing.srm"
+    boot_rw /run/archiso/bootmnt
+    mkdir -p /run/archiso/bootmnt/sysrescue.d
+    printf -- '---\nglobal:\n    late_load_srm: ""\n' > /run/archiso/bootmnt/sysrescue.d/100-defaults.yaml
+    printf -- '---\nglobal:\n    late_load_srm: "http://10.0.2.2:%s/config.srm"\n' "$port" > /run/archiso/bootmnt/sysrescue.d/500-late.yaml
+    check srm-load-from-config $LI srm load --from-config
+    check srm-load-from-config-file same /etc/tools-config "loaded by late_load_srm"
+    mkdir -p /tmp/unitroot
+    check srm-install-unit $LI srm install-unit --root /tmp/unitroot --exec /usr/bin/liveinit
+    check srm-install-unit-enabled test -L /tmp/unitroot/etc/systemd/system/multi-user.target.wants/liveinit-late-load-srm.service
+    grep ExecStart /tmp/unitroot/etc/systemd/system/liveinit-late-load-srm.service
+    ;;
+  *) echo "TOOLS-FAIL unknown step '$step'" ;;
+esac
+sync
+echo "LIVEINIT-ROOT-DONE"
+poweroff -f

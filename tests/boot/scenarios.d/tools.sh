@@ -1,0 +1,37 @@
+# The live-system tools (liveinit srm/backstore/overlay/remaster/persist) run in a booted tools root
+# (qemu/media.d/tools.sh, qemu/toolsroot-init.sh): each step prints TOOLS-OK/TOOLS-FAIL markers.
+
+tools_ok() {  # name log marker...: every TOOLS-OK marker present, no TOOLS-FAIL at all
+  local name=$1 log=$2; shift 2
+  local m pats=()
+  for m in "$@"; do pats+=("TOOLS-OK $m\$"); done
+  expect "$name" "$log" 'TOOLS-STEP' "${pats[@]}" 'LIVEINIT-ROOT-DONE' && refuse "$name-no-failure" "$log" 'TOOLS-FAIL'
+}
+
+tools_http() {  # serve $MEDIA/tools-http on 127.0.0.1 (the guest reaches it at 10.0.2.2); sets HTTP_PORT HTTP_PID
+  HTTP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  python3 -m http.server --bind 127.0.0.1 --directory "$MEDIA/tools-http" "$HTTP_PORT" >"$OUT/tools-http.log" 2>&1 &
+  HTTP_PID=$!
+  for _ in 1 2 3 4 5 6 7 8 9 10; do python3 -c "import socket; socket.create_connection(('127.0.0.1', $HTTP_PORT))" 2>/dev/null && break; sleep 0.3; done
+}
+
+s_tools_srm_pack() {
+  local d; d=$(disk srmpack tools.img)
+  local a='archisobasedir=sysresccd archisolabel=TOOLS'
+  "$BOOT" "$OUT/srmpack1.log" "$TMO" "$a -- pack" $(virtio "$d")
+  "$BOOT" "$OUT/srmpack2.log" "$TMO" "$a loadsrm -- check-pack" $(virtio "$d")
+  tools_ok tools/srm-pack-changes-into-an-srm "$OUT/srmpack1.log" srm-pack srm-pack-staging-removed
+  expect tools/srm-pack-loaded-at-boot "$OUT/srmpack2.log" 'SRM changes.srm mounted'
+  tools_ok tools/srm-pack-replays-new-changed-deleted "$OUT/srmpack2.log" srm-new-file srm-changed-file srm-deleted-file srm-opaque-dir
+}
+
+s_tools_srm_load() {
+  local d; d=$(disk srmload tools.img)
+  tools_http
+  "$BOOT" "$OUT/srmload.log" "$TMO" "archisobasedir=sysresccd archisolabel=TOOLS -- load $HTTP_PORT" $(virtio "$d") \
+    -netdev user,id=n -device virtio-net-pci,netdev=n
+  kill "$HTTP_PID" 2>/dev/null; wait "$HTTP_PID" 2>/dev/null
+  tools_ok tools/srm-load-path-http-config "$OUT/srmload.log" srm-load-path srm-load-path-file srm-load-path-deletion \
+    srm-load-lands-in-cow srm-load-http srm-load-http-file srm-load-http-404 srm-load-from-config srm-load-from-config-file \
+    srm-install-unit srm-install-unit-enabled
+}
