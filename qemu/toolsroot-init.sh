@@ -57,6 +57,35 @@ case $step in
     check srm-install-unit-enabled test -L /tmp/unitroot/etc/systemd/system/multi-user.target.wants/liveinit-late-load-srm.service
     grep ExecStart /tmp/unitroot/etc/systemd/system/liveinit-late-load-srm.service
     ;;
+  bs-create)   # booted with backstore=off: make a store on the second disk
+    mkdir -p /mnt/bs && mount /dev/vdb /mnt/bs || fail "mount /dev/vdb"
+    check backstore-create $LI backstore create /mnt/bs/sysrcd.bs 32
+    check backstore-create-refuses-existing sh -c "! $LI backstore create /mnt/bs/sysrcd.bs 32"
+    umount /mnt/bs
+    ;;
+  bs-use)   # booted with backstore=alldev: the store is the writable layer; put data in it
+    check backstore-in-use grep -q ' /livemnt/memory ' /proc/self/mountinfo
+    echo "kept in the store" > /root/bs-data; sync
+    check backstore-data-in-store test -f /livemnt/memory/upperdir/root/bs-data
+    df -m /livemnt/memory
+    ;;
+  bs-grow)   # booted with backstore=off: grow the store offline, refuse to shrink it
+    mkdir -p /mnt/bs && mount /dev/vdb /mnt/bs || fail "mount /dev/vdb"
+    check backstore-grow-offline $LI backstore grow /mnt/bs/sysrcd.bs 64
+    check backstore-refuses-shrink sh -c "! $LI backstore grow /mnt/bs/sysrcd.bs 16"
+    check backstore-size-after-grow test "$(stat -c %s /mnt/bs/sysrcd.bs)" = $((64 * 1024 * 1024))
+    umount /mnt/bs
+    ;;
+  bs-check)   # backstore=alldev again: the data survived, the filesystem is larger; then grow it online
+    check backstore-data-intact same /root/bs-data "kept in the store"
+    mb=$(df -m /livemnt/memory | awk 'NR==2 {print $2}'); echo "store filesystem: $mb MiB"
+    check backstore-larger test "$mb" -ge 50
+    file=$(find /run/liveinit/store -maxdepth 2 -name sysrcd.bs | head -1); echo "store file: $file"
+    check backstore-grow-online $LI backstore grow "$file" 96
+    mb=$(df -m /livemnt/memory | awk 'NR==2 {print $2}'); echo "store filesystem now: $mb MiB"
+    check backstore-larger-online test "$mb" -ge 80
+    check backstore-data-intact-online same /root/bs-data "kept in the store"
+    ;;
   *) echo "TOOLS-FAIL unknown step '$step'" ;;
 esac
 sync

@@ -25,6 +25,7 @@ public static class Program
                 "probe" => ProbeCommand.Run(args[1..]),
                 "mkinitramfs" => MkinitramfsCommand.Run(args[1..]),
                 "srm" => SrmCommand.Run(args[1..]),
+                "backstore" => BackstoreCommand.Run(args[1..]),
                 "--help" or "-h" or "help" => Help(),
                 "--version" or "-V" => VersionOut(),
                 _ => Unknown(args[0]),
@@ -67,6 +68,8 @@ public static class Program
               assemble the root at DIR and return instead of switching to it
           liveinit srm pack|load|install-unit ...        (in the running live system; each has --help)
               make an SRM of this session's changes, late-load an SRM, a unit for late_load_srm
+          liveinit backstore create|grow FILE SIZE_MB
+              make or enlarge a backing store (an ext4 image with upperdir/ and workdir/)
           liveinit --help | --version
 
         """;

@@ -35,3 +35,18 @@ s_tools_srm_load() {
     srm-load-lands-in-cow srm-load-http srm-load-http-file srm-load-http-404 srm-load-from-config srm-load-from-config-file \
     srm-install-unit srm-install-unit-enabled
 }
+
+s_tools_backstore() {
+  local d b; d=$(disk bstools tools-srcd5.img); b=$(disk bstools tools-bsdisk.img)
+  local q; q="$(virtio "$d") $(virtio "$b")"
+  "$BOOT" "$OUT/bstools1.log" "$TMO" 'backstore=off -- bs-create' $q
+  "$BOOT" "$OUT/bstools2.log" "$TMO" 'backstore=alldev -- bs-use' $q
+  "$BOOT" "$OUT/bstools3.log" "$TMO" 'backstore=off -- bs-grow' $q
+  "$BOOT" "$OUT/bstools4.log" "$TMO" 'backstore=alldev -- bs-check' $q
+  tools_ok tools/backstore-create "$OUT/bstools1.log" backstore-create backstore-create-refuses-existing
+  expect tools/backstore-used-at-boot "$OUT/bstools2.log" 'found /sysrcd.bs on /dev/vdb'
+  tools_ok tools/backstore-holds-the-changes "$OUT/bstools2.log" backstore-in-use backstore-data-in-store
+  tools_ok tools/backstore-grow-offline "$OUT/bstools3.log" backstore-grow-offline backstore-refuses-shrink backstore-size-after-grow
+  tools_ok tools/backstore-grown-data-intact-and-online-grow "$OUT/bstools4.log" backstore-data-intact backstore-larger \
+    backstore-grow-online backstore-larger-online backstore-data-intact-online
+}
