@@ -13,12 +13,20 @@ check() {  # name command...: TOOLS-OK name when the command succeeds
   if "$@"; then ok "$name"; else fail "$name"; fi
 }
 same() { [ "$(cat "$1" 2>/dev/null)" = "$2" ]; }
+first4() { dd if="$1" bs=4 count=1 2>/dev/null | od -An -tx1 | tr -d ' \n'; }
 boot_rw() { mount -o remount,rw "$1" || fail "remount $1 rw"; }
 network() {
   for m in failover net_failover virtio_net; do insmod /lib/modules/tools/$m.ko 2>/dev/null; done
   ip link set lo up; ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && ip route add default via 10.0.2.2
 }
 LI=/usr/bin/liveinit
+if [ "$step" = ov-exhaust ] && [ -z "$TOOLS_IN_RAM" ]; then
+  # the root is about to break (its COW runs out): run this step from copies in /run
+  mkdir -p /run/bin && cp /bin/busybox /run/bin/busybox && /run/bin/busybox --install -s /run/bin
+  cp /usr/bin/liveinit /run/bin/liveinit && cp "$0" /run/init.sh
+  TOOLS_IN_RAM=1 exec /run/bin/busybox sh /run/init.sh "$step" "$@"
+fi
+[ -n "$TOOLS_IN_RAM" ] && { export PATH=/run/bin; LI=/run/bin/liveinit; }
 
 case $step in
   pack)   # make the three kinds of change, pack them into an SRM on the boot medium
@@ -85,6 +93,50 @@ case $step in
     mb=$(df -m /livemnt/memory | awk 'NR==2 {print $2}'); echo "store filesystem now: $mb MiB"
     check backstore-larger-online test "$mb" -ge 80
     check backstore-data-intact-online same /root/bs-data "kept in the store"
+    ;;
+  ov-create)   # LiveOS booted with the COW in RAM: make a persistent overlay and home.img on the medium
+    $LI overlay status
+    check overlay-status-ram sh -c "$LI overlay status | grep -q 'in RAM'"
+    check overlay-create $LI overlay create /dev/vda --size-mb 24 --home-size-mb 8
+    check overlay-create-refuses-existing sh -c "! $LI overlay create /dev/vda --size-mb 24"
+    ls -l /run/initramfs/live/LiveOS
+    ;;
+  ov-fill)   # booted on the persistent overlay: data in it, then grow it online
+    check overlay-persistent sh -c "$LI overlay status | grep -q 'persistent'"
+    echo "written before the overlay filled up" > /root/merge-data; echo home > /home/h; sync
+    $LI overlay status
+    check overlay-resize-online $LI overlay resize --size-mb 32
+    $LI overlay status
+    check overlay-status-after-resize sh -c "$LI overlay status | grep -q 'of 32.0 MiB used'"
+    ;;
+  ov-exhaust)   # fill the overlay until device-mapper marks it Invalid
+    dd if=/dev/urandom of=/root/big bs=1M count=48 2>/dev/null; sync
+    $LI overlay status; rc=$?
+    check overlay-status-invalid test "$rc" = 3
+    ;;
+  ov-recover)   # the boot fell back to RAM; recover the overlay
+    $LI overlay status
+    check overlay-recover $LI overlay recover --add-mb 16
+    check overlay-recover-grown test "$(stat -c %s /run/initramfs/live/LiveOS/overlay-TOOLSLIVE-*)" = $((48 * 1024 * 1024))
+    ;;
+  ov-after-recover)   # the recovered overlay is used again, with the data written before it filled
+    check overlay-used-after-recover sh -c "$LI overlay status | grep -q persistent"
+    check overlay-data-after-recover same /root/merge-data "written before the overlay filled up"
+    rm -f /root/big; sync
+    $LI overlay status
+    ;;
+  ov-merge)   # COW in RAM again: fold the overlay into a new squashfs.img
+    for m in dm-log dm-region-hash dm-mirror; do insmod /lib/modules/tools/$m.ko 2>/dev/null; done
+    mkdir -p /run/merge
+    check overlay-merge $LI overlay merge --work /run/merge -c gzip
+    ls -l /run/initramfs/live/LiveOS
+    check overlay-merge-reset test "$(first4 /run/initramfs/live/LiveOS/overlay-TOOLSLIVE-*)" = 00000000
+    ;;
+  ov-after-merge)   # the merged image with an empty overlay
+    check overlay-merged-data same /root/merge-data "written before the overlay filled up"
+    $LI overlay status
+    check overlay-empty-after-merge sh -c "$LI overlay status | grep -q ' used (0\.'"
+    check overlay-home-kept same /home/h home
     ;;
   *) echo "TOOLS-FAIL unknown step '$step'" ;;
 esac

@@ -5,6 +5,7 @@
 #   tools.img        ext4 "TOOLS": sysresccd/x86_64/airootfs.sfs (the tools root), extra/load.srm
 #   tools-http/      http.srm and config.srm, served over http by the scenario
 #   tools-srcd5.img  ext4 "SRCD5T": /sysrcd.dat (the tools root);  tools-bsdisk.img: empty ext4 "BSDISK"
+#   tools-liveos.img ext4 "TOOLSLIVE": LiveOS/squashfs.img holding LiveOS/rootfs.img (the tools root)
 AGENT=$HERE/../artifacts/liveinit
 TR=$W/root-tools; rm -rf "$TR"; cp -a "$R" "$TR"
 install -m 755 "$HERE/toolsroot-init.sh" "$TR/sbin/init"
@@ -21,9 +22,10 @@ for b in mksquashfs unsquashfs mke2fs e2fsck resize2fs; do tools_copy_bin "$b"; 
 # glibc loads libgcc_s at run time (pthread_exit, used by mksquashfs): ldd does not name it
 g=$(ldconfig -p | awk '/libgcc_s.so.1 .*x86-64/ {print $NF; exit}'); mkdir -p "$TR$(dirname "$g")"; cp -L "$g" "$TR$g"
 ln -sf mke2fs "$TR$(dirname "$(command -v mke2fs)")/mkfs.ext4"
-KMOD=$(bash "$HERE/kernel.sh" | sed -n 's/^MODULES=//p')
+KMOD=$(bash "$HERE/kernel.sh" 2>/dev/null | sed -n 's/^MODULES=//p') || true
+[ -d "$KMOD/kernel" ] || echo "media.d/tools.sh: no kernel modules (qemu/kernel.sh failed): the http and merge steps will fail" >&2
 for m in failover net_failover virtio_net dm-log dm-region-hash dm-mirror; do
-  f=$(find "$KMOD/kernel" -name "$m.ko" | head -1); [ -n "$f" ] && cp "$f" "$TR/lib/modules/tools/"
+  f=$(find "$KMOD/kernel" -name "$m.ko" 2>/dev/null | head -1); [ -n "$f" ] && cp "$f" "$TR/lib/modules/tools/"
 done
 echo original > "$TR/etc/tools-changed"; echo doomed > "$TR/etc/tools-deleted"
 mkdir -p "$TR/etc/tools-dir"; echo a > "$TR/etc/tools-dir/a"; echo b > "$TR/etc/tools-dir/b"
@@ -42,4 +44,11 @@ rm -f "$OUT/tools.img"; mkfs.ext4 -q -F -L TOOLS -d "$T" "$OUT/tools.img" 96M 2>
 T=$W/tree-tools5; mkdir -p "$T"; cp "$W/tools-root.sfs" "$T/sysrcd.dat"
 rm -f "$OUT/tools-srcd5.img"; mkfs.ext4 -q -F -L SRCD5T -d "$T" "$OUT/tools-srcd5.img" 48M 2>&1 | grep -v "^Creating regular file" || true
 rm -f "$OUT/tools-bsdisk.img"; mkfs.ext4 -q -F -L BSDISK "$OUT/tools-bsdisk.img" 200M >/dev/null 2>&1
-rm -rf "$S" "$W/load.srm"
+# tools-liveos.img: ext4 "TOOLSLIVE": LiveOS/squashfs.img holding LiveOS/rootfs.img (ext4, the tools root): the
+# dm-snapshot LiveOS of the overlay steps
+rm -rf "$W/sq-tools"; mkdir -p "$W/sq-tools/LiveOS" "$W/tree-toolslive/LiveOS"
+mkfs.ext4 -q -F -L rootfs -d "$TR" "$W/sq-tools/LiveOS/rootfs.img" 64M 2>&1 | grep -v "^Creating regular file" || true
+mksquashfs "$W/sq-tools" "$W/tree-toolslive/LiveOS/squashfs.img" -noappend -quiet -comp gzip >/dev/null
+rm -f "$OUT/tools-liveos.img"
+mkfs.ext4 -q -F -L TOOLSLIVE -d "$W/tree-toolslive" "$OUT/tools-liveos.img" 200M 2>&1 | grep -v "^Creating regular file" || true
+rm -rf "$S" "$W/load.srm" "$W/sq-tools"

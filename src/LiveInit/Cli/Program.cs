@@ -26,6 +26,7 @@ public static class Program
                 "mkinitramfs" => MkinitramfsCommand.Run(args[1..]),
                 "srm" => SrmCommand.Run(args[1..]),
                 "backstore" => BackstoreCommand.Run(args[1..]),
+                "overlay" => OverlayCommand.Run(args[1..]),
                 "--help" or "-h" or "help" => Help(),
                 "--version" or "-V" => VersionOut(),
                 _ => Unknown(args[0]),
@@ -70,6 +71,8 @@ public static class Program
               make an SRM of this session's changes, late-load an SRM, a unit for late_load_srm
           liveinit backstore create|grow FILE SIZE_MB
               make or enlarge a backing store (an ext4 image with upperdir/ and workdir/)
+          liveinit overlay status|create|resize|recover|merge|reset ...
+              Fedora LiveOS persistent overlays: fill level, create, grow, recover, fold into the image
           liveinit --help | --version
 
         """;

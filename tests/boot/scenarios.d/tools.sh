@@ -50,3 +50,26 @@ s_tools_backstore() {
   tools_ok tools/backstore-grown-data-intact-and-online-grow "$OUT/bstools4.log" backstore-data-intact backstore-larger \
     backstore-grow-online backstore-larger-online backstore-data-intact-online
 }
+
+s_tools_overlay() {
+  local d; d=$(disk ovtools tools-liveos.img)
+  local ram='root=live:LABEL=TOOLSLIVE rd.live.image' per='root=live:LABEL=TOOLSLIVE rd.live.image rd.live.overlay=LABEL=TOOLSLIVE'
+  "$BOOT" "$OUT/ovtools1.log" "$TMO" "$ram -- ov-create" $(virtio "$d")
+  "$BOOT" "$OUT/ovtools2.log" "$TMO" "$per -- ov-fill" $(virtio "$d")
+  "$BOOT" "$OUT/ovtools3.log" "$TMO" "$per -- ov-exhaust" $(virtio "$d")
+  "$BOOT" "$OUT/ovtools4.log" "$TMO" "$per -- ov-recover" $(virtio "$d")
+  "$BOOT" "$OUT/ovtools5.log" "$TMO" "$per -- ov-after-recover" $(virtio "$d")
+  "$BOOT" "$OUT/ovtools6.log" $((TMO * 3)) "$ram -- ov-merge" $(virtio "$d")   # mksquashfs under TCG
+  "$BOOT" "$OUT/ovtools7.log" "$TMO" "$per -- ov-after-merge" $(virtio "$d")
+  tools_ok tools/overlay-create "$OUT/ovtools1.log" overlay-status-ram overlay-create overlay-create-refuses-existing
+  tools_ok tools/overlay-persistent-status-and-online-resize "$OUT/ovtools2.log" overlay-persistent overlay-resize-online \
+    overlay-status-after-resize
+  expect tools/overlay-home-img-mounted "$OUT/ovtools2.log" 'HOME-MOUNT|/home is .*home.img'
+  tools_ok tools/overlay-filled-until-invalid "$OUT/ovtools3.log" overlay-status-invalid
+  expect tools/overlay-invalid-boot-falls-back-to-ram "$OUT/ovtools4.log" 'marked Invalid'
+  tools_ok tools/overlay-recover "$OUT/ovtools4.log" overlay-recover overlay-recover-grown
+  tools_ok tools/overlay-used-again-after-recover "$OUT/ovtools5.log" overlay-used-after-recover overlay-data-after-recover
+  refuse tools/overlay-recovered-not-invalid "$OUT/ovtools5.log" 'marked Invalid'
+  tools_ok tools/overlay-merge "$OUT/ovtools6.log" overlay-merge overlay-merge-reset
+  tools_ok tools/overlay-merged-image-empty-overlay "$OUT/ovtools7.log" overlay-merged-data overlay-empty-after-merge overlay-home-kept
+}

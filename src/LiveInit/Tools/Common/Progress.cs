@@ -28,6 +28,7 @@ public sealed class Progress
         !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "" or "dumb");
 
     public long Done { get; private set; }
+    public long Total => _total;
 
     public void Add(long n) => Report(Done + n);
 
