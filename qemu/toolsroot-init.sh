@@ -138,6 +138,31 @@ case $step in
     check overlay-empty-after-merge sh -c "$LI overlay status | grep -q ' used (0\.'"
     check overlay-home-kept same /home/h home
     ;;
+  rm-prepare)   # antiX: persistence files next to linuxfs
+    check persist-create-rootfs $LI persist create rootfs 24
+    check persist-create-homefs $LI persist create homefs 8
+    check persist-refuses-existing sh -c "! $LI persist create homefs 8"
+    ;;
+  rm-create)   # booted with persist_root persist_home: change the system, remaster it
+    check remaster-root-persistence grep -q ' /live/persist-root ' /proc/self/mountinfo
+    echo remastered > /etc/remaster-mark; echo home > /home/hx; sync
+    $LI remaster estimate | tee /run/estimate.txt
+    est=$(sed -n 's/^estimated linuxfs.new: \([0-9]*\) MiB.*/\1/p' /run/estimate.txt)
+    check remaster-create $LI remaster create -c gzip
+    cd /live/boot-dev/antiX && ls -l
+    check remaster-md5sum md5sum -c linuxfs.new.md5
+    check remaster-rootfs-new test -f rootfs.new
+    actual=$(( ($(stat -c %s linuxfs.new) + 1048575) / 1048576 )); cd /
+    echo "REMASTER-SIZES estimate=${est}MiB actual=${actual}MiB"
+    check remaster-estimate-covers-result test "$actual" -le "$est"
+    ;;
+  rm-check)   # the boot swapped linuxfs.new and rootfs.new in
+    check remaster-new-image-booted same /etc/remaster-mark remastered
+    check remaster-fresh-root-layer test ! -e /live/persist-root/upperdir/etc/remaster-mark
+    check remaster-old-kept test -f /live/boot-dev/antiX/linuxfs.old
+    check remaster-home-kept same /home/hx home
+    check remaster-refused-while-old-exists sh -c "! $LI remaster create -c gzip"
+    ;;
   *) echo "TOOLS-FAIL unknown step '$step'" ;;
 esac
 sync

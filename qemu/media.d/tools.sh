@@ -6,6 +6,7 @@
 #   tools-http/      http.srm and config.srm, served over http by the scenario
 #   tools-srcd5.img  ext4 "SRCD5T": /sysrcd.dat (the tools root);  tools-bsdisk.img: empty ext4 "BSDISK"
 #   tools-liveos.img ext4 "TOOLSLIVE": LiveOS/squashfs.img holding LiveOS/rootfs.img (the tools root)
+#   tools-antix.img  ext4 "TOOLSAX": antiX/linuxfs (the tools root)
 AGENT=$HERE/../artifacts/liveinit
 TR=$W/root-tools; rm -rf "$TR"; cp -a "$R" "$TR"
 install -m 755 "$HERE/toolsroot-init.sh" "$TR/sbin/init"
@@ -51,4 +52,8 @@ mkfs.ext4 -q -F -L rootfs -d "$TR" "$W/sq-tools/LiveOS/rootfs.img" 64M 2>&1 | gr
 mksquashfs "$W/sq-tools" "$W/tree-toolslive/LiveOS/squashfs.img" -noappend -quiet -comp gzip >/dev/null
 rm -f "$OUT/tools-liveos.img"
 mkfs.ext4 -q -F -L TOOLSLIVE -d "$W/tree-toolslive" "$OUT/tools-liveos.img" 200M 2>&1 | grep -v "^Creating regular file" || true
-rm -rf "$S" "$W/load.srm" "$W/sq-tools"
+# tools-antix.img: ext4 "TOOLSAX": antiX/linuxfs (the tools root) for the remaster and persistence steps
+rm -rf "$W/tree-toolsax"; mkdir -p "$W/tree-toolsax/antiX"; cp "$W/tools-root.sfs" "$W/tree-toolsax/antiX/linuxfs"
+rm -f "$OUT/tools-antix.img"
+mkfs.ext4 -q -F -L TOOLSAX -d "$W/tree-toolsax" "$OUT/tools-antix.img" 160M 2>&1 | grep -v "^Creating regular file" || true
+rm -rf "$S" "$W/load.srm" "$W/sq-tools" "$TR" "$W/tools-root.sfs"

@@ -27,6 +27,8 @@ public static class Program
                 "srm" => SrmCommand.Run(args[1..]),
                 "backstore" => BackstoreCommand.Run(args[1..]),
                 "overlay" => OverlayCommand.Run(args[1..]),
+                "remaster" => RemasterCommand.Remaster(args[1..]),
+                "persist" => RemasterCommand.Persist(args[1..]),
                 "--help" or "-h" or "help" => Help(),
                 "--version" or "-V" => VersionOut(),
                 _ => Unknown(args[0]),
@@ -73,6 +75,8 @@ public static class Program
               make or enlarge a backing store (an ext4 image with upperdir/ and workdir/)
           liveinit overlay status|create|resize|recover|merge|reset ...
               Fedora LiveOS persistent overlays: fill level, create, grow, recover, fold into the image
+          liveinit remaster estimate|create [-e PATH]...   liveinit persist create rootfs|homefs SIZE_MB
+              antiX live remastering (a new linuxfs.new of the running root) and persistence files
           liveinit --help | --version
 
         """;

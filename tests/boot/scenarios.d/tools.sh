@@ -73,3 +73,16 @@ s_tools_overlay() {
   tools_ok tools/overlay-merge "$OUT/ovtools6.log" overlay-merge overlay-merge-reset
   tools_ok tools/overlay-merged-image-empty-overlay "$OUT/ovtools7.log" overlay-merged-data overlay-empty-after-merge overlay-home-kept
 }
+
+s_tools_remaster() {
+  local d; d=$(disk rmtools tools-antix.img)
+  "$BOOT" "$OUT/rmtools1.log" "$TMO" 'blabel=TOOLSAX -- rm-prepare' $(virtio "$d")
+  "$BOOT" "$OUT/rmtools2.log" $((TMO * 3)) 'blabel=TOOLSAX persist_root persist_home -- rm-create' $(virtio "$d")   # mksquashfs under TCG
+  "$BOOT" "$OUT/rmtools3.log" "$TMO" 'blabel=TOOLSAX persist_root persist_home -- rm-check' $(virtio "$d")
+  tools_ok tools/persist-create "$OUT/rmtools1.log" persist-create-rootfs persist-create-homefs persist-refuses-existing
+  tools_ok tools/remaster-create "$OUT/rmtools2.log" remaster-root-persistence remaster-create remaster-md5sum remaster-rootfs-new \
+    remaster-estimate-covers-result
+  expect tools/remaster-swapped-at-boot "$OUT/rmtools3.log" 'remaster applied'
+  tools_ok tools/remaster-new-image-fresh-root-layer "$OUT/rmtools3.log" remaster-new-image-booted remaster-fresh-root-layer \
+    remaster-old-kept remaster-home-kept remaster-refused-while-old-exists
+}
