@@ -83,3 +83,24 @@ public class SrmLoadTests
         Assert.True(File.Exists(Path.Combine(t, "etc/deleted")));
     }
 }
+
+/// <summary>srm install-unit into a root folder: the unit runs the load from the config once, enabled for
+/// multi-user.target.</summary>
+public class SrmUnitTests
+{
+    [Fact]
+    public void TheUnitIsWrittenAndEnabled()
+    {
+        var root = Repo.TempDir("unit");
+        Directory.CreateDirectory(Path.Combine(root, "usr/bin"));
+        File.WriteAllText(Path.Combine(root, "usr/bin/liveinit"), "");
+        SrmUnit.Install(root, "/usr/bin/liveinit", new Say("test"));
+        var unit = File.ReadAllText(Path.Combine(root, "etc/systemd/system", SrmUnit.Name));
+        Assert.Contains("ExecStart=/usr/bin/liveinit srm load --from-config\n", unit);
+        Assert.Contains("Type=oneshot", unit);
+        Assert.Contains("WantedBy=multi-user.target", unit);
+        Assert.Equal("/etc/systemd/system/" + SrmUnit.Name,
+            new FileInfo(Path.Combine(root, "etc/systemd/system/multi-user.target.wants", SrmUnit.Name)).LinkTarget);
+        Assert.Throws<ToolFailure>(() => SrmUnit.Install(root, "liveinit", new Say("test")));
+    }
+}

@@ -10,6 +10,7 @@ namespace LiveInit.Tools.Common;
 public sealed class AtomicOutput : IDisposable
 {
     private bool _committed;
+    private readonly IDisposable _interrupt;
 
     public AtomicOutput(string finalPath)
     {
@@ -18,6 +19,8 @@ public sealed class AtomicOutput : IDisposable
         if (!Directory.Exists(dir)) throw new ToolFailure($"the folder {dir} does not exist; create it first or choose another place for {Path.GetFileName(FinalPath)}");
         TempPath = Path.Combine(dir, $".{Path.GetFileName(FinalPath)}.liveinit-tmp");
         TreeRemover.Remove(TempPath);   // a leftover from an interrupted run
+        var temp = TempPath;
+        _interrupt = Interruption.OnInterrupt(() => TreeRemover.Remove(temp));
     }
 
     public string FinalPath { get; }
@@ -41,6 +44,7 @@ public sealed class AtomicOutput : IDisposable
 
     public void Dispose()
     {
+        _interrupt.Dispose();
         if (!_committed) TreeRemover.Remove(TempPath);
     }
 }

@@ -60,8 +60,8 @@ public sealed class Progress
     /// <summary>Ends the bar (a newline on a terminal) and prints the summary if any.</summary>
     public void Finish(string? summary = null)
     {
-        if (_terminal) { Report(Math.Max(Done, _total)); Console.Error.WriteLine(); }
-        else if (_total > 0 && _lastTenth < 10) Report(_total);
+        if (_terminal) { _lastDraw = 0; Report(Done); Console.Error.WriteLine(); }
+        else if (_total > 0 && _lastTenth < 10 && Done >= _total) Report(Done);
         if (summary is not null) Console.Error.WriteLine($"{_what}: {summary}");
     }
 

@@ -56,8 +56,8 @@ public sealed class HttpFetch(long maxBytes, int timeoutMs = 30_000)
             }
             if (head.Chunked) reader.ReadChunked(Sink);
             else reader.ReadBody(length, Sink);
-            bar?.Finish();
             if (length is { } l && total != l) throw new ToolFailure($"{url}: the connection ended after {total} of {l} bytes");
+            bar?.Finish();
             return url;
         }
     }

@@ -138,6 +138,11 @@ public sealed class OverlayFiles(OverlayLocator where, Say say)
             say.Step($"marking {file} valid again (header byte 4)");
             SetValid(file, 1);
             var ok = false;
+            using var interrupted = Interruption.OnInterrupt(() =>
+            {
+                try { DmDevice.Remove("liveinit-recover"); } catch (IOException) { }
+                SetValid(file, header.Valid);
+            });
             try
             {
                 CheckThroughSnapshot(origin, file, (int)header.ChunkSectors);

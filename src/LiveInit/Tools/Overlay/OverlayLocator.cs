@@ -103,7 +103,7 @@ public sealed class OverlayLocator(LiveSystem system)
         using (var loop = Devices.LoopDevice.Attach(full, readOnly: true))
             try { Libc.Mount(loop.Path, mp, "squashfs", Libc.MS_RDONLY, null); }
             catch (NativeException e) { throw new ToolFailure($"{full} is neither an ext image nor a squashfs holding LiveOS/rootfs.img ({e.Message})"); }
-        cleanup = new Unmount(mp);
+        cleanup = new Unmount(mp, Interruption.OnInterrupt(() => { Libc.TryUmount(mp, Libc.MNT_DETACH); Libc.TryRmdir(mp); }));
         foreach (var inner in new[] { "LiveOS/rootfs.img", "LiveOS/ext3fs.img" })
             if (File.Exists(Path.Combine(mp, inner))) return Path.Combine(mp, inner);
         cleanup.Dispose();
@@ -114,8 +114,8 @@ public sealed class OverlayLocator(LiveSystem system)
     public string SquashImage => System.Plan is { Dialect: "dracut" } p && p.Image.Candidates.Count > 0
         ? Path.GetFileName(p.Image.Candidates[0]) : "squashfs.img";
 
-    private sealed class Unmount(string mp) : IDisposable
+    private sealed class Unmount(string mp, IDisposable interrupt) : IDisposable
     {
-        public void Dispose() { Libc.TryUmount(mp, Libc.MNT_DETACH); Libc.TryRmdir(mp); }
+        public void Dispose() { interrupt.Dispose(); Libc.TryUmount(mp, Libc.MNT_DETACH); Libc.TryRmdir(mp); }
     }
 }

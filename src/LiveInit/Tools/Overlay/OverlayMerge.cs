@@ -46,6 +46,11 @@ public sealed class OverlayMerge(OverlayLocator where, Say say)
             Cleanup();
             var workRoot = toRootfs ? null : Path.Combine(Path.GetFullPath(work ?? "/tmp"), $"liveinit-merge-{Environment.ProcessId}");
             using var rootfsResult = toRootfs ? new AtomicOutput(rootfsOut) : null;
+            using var interrupted = Interruption.OnInterrupt(() =>
+            {
+                Cleanup();
+                if (workRoot is not null) TreeRemover.Remove(workRoot);
+            });
             try
             {
                 using (var o = LoopDevice.Attach(origin, readOnly: true))

@@ -72,6 +72,7 @@ public sealed class SrmLoad(LoadRequest request, LiveSystem system, Say say)
         var free = FreeBytes(tmpDir);
         var max = Math.Min(request.MaxBytes, Math.Max(0, free - (16L << 20)));
         var parsed = HttpUrl.Parse(url);
+        using var interrupted = Interruption.OnInterrupt(() => TreeRemover.Remove(file));
         try
         {
             if (parsed.Secure) TlsFetch.Download(url, file, max, request.Insecure, say);
@@ -105,6 +106,7 @@ public sealed class SrmLoad(LoadRequest request, LiveSystem system, Say say)
     {
         var mp = Path.Combine(MountRoot, $"srm-load-{Environment.ProcessId}");
         Libc.MkdirAll(mp);
+        using var interrupted = Interruption.OnInterrupt(() => { Libc.TryUmount(mp, Libc.MNT_DETACH); Libc.TryRmdir(mp); });
         try
         {
             using (var loop = confined is null ? LoopDevice.Attach(file, readOnly: true) : LoopDevice.Attach(confined, readOnly: true))

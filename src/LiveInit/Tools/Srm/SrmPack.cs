@@ -61,6 +61,7 @@ public sealed class SrmPack(PackRequest request, LiveSystem system, Say say, str
         Libc.MkdirAll(Path.GetDirectoryName(staging)!);
         Libc.Mkdir(staging, 0x1ED);
         var ok = false;
+        using var interrupted = Interruption.OnInterrupt(() => TreeRemover.Remove(staging));
         try
         {
             if (request.Pacman) PreparePacman(upper, staging);
