@@ -21,12 +21,13 @@ tools_copy_bin() {  # a host binary and every shared library ldd names, at the s
 }
 for b in mksquashfs unsquashfs mke2fs e2fsck resize2fs; do tools_copy_bin "$b"; done
 # glibc loads libgcc_s at run time (pthread_exit, used by mksquashfs): ldd does not name it
-g=$(ldconfig -p | awk '/libgcc_s.so.1 .*x86-64/ {print $NF; exit}'); mkdir -p "$TR$(dirname "$g")"; cp -L "$g" "$TR$g"
+# (no early exit in a pipe: with pipefail the writer's SIGPIPE would end the media build)
+g=$(ldconfig -p | awk '/libgcc_s.so.1 .*x86-64/ && !g {g = $NF} END {print g}'); mkdir -p "$TR$(dirname "$g")"; cp -L "$g" "$TR$g"
 ln -sf mke2fs "$TR$(dirname "$(command -v mke2fs)")/mkfs.ext4"
 KMOD=$(bash "$HERE/kernel.sh" 2>/dev/null | sed -n 's/^MODULES=//p') || true
 [ -d "$KMOD/kernel" ] || echo "media.d/tools.sh: no kernel modules (qemu/kernel.sh failed): the http and merge steps will fail" >&2
 for m in failover net_failover virtio_net dm-log dm-region-hash dm-mirror; do
-  f=$(find "$KMOD/kernel" -name "$m.ko" 2>/dev/null | head -1); [ -n "$f" ] && cp "$f" "$TR/lib/modules/tools/"
+  f=$(find "$KMOD/kernel" -name "$m.ko" -print -quit 2>/dev/null || true); [ -n "$f" ] && cp "$f" "$TR/lib/modules/tools/"
 done
 echo original > "$TR/etc/tools-changed"; echo doomed > "$TR/etc/tools-deleted"
 mkdir -p "$TR/etc/tools-dir"; echo a > "$TR/etc/tools-dir/a"; echo b > "$TR/etc/tools-dir/b"
