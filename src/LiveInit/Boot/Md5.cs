@@ -26,7 +26,8 @@ public static class Md5
         4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
     ];
 
-    public static string HashHex(Stream s, Action<long>? progress = null) => Convert.ToHexString(Hash(s, progress)).ToLowerInvariant();
+    public static string HashHex(Stream s, Action<long>? progress = null) => Convert.ToHexString(Hash(s,
+        progress)).ToLowerInvariant();
 
     public static byte[] Hash(Stream s, Action<long>? progress = null)
     {

@@ -8,7 +8,8 @@ public static class BackstoreCommand
 {
     public static int Run(string[] args)
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help") { Console.Out.Write(Help); return args.Length == 0 ? 2 : 0; }
+        if (args.Length == 0
+            || args[0] is "--help" or "-h" or "help") { Console.Out.Write(Help); return args.Length == 0 ? 2 : 0; }
         var o = ToolOptions.Parse(args[1..], [new('v', "verbose")]);
         if (o.WantsHelp) { Console.Out.Write(Help); return 0; }
         if (o.Positionals.Count != 2) throw new UsageException($"usage: liveinit backstore {args[0]} FILE SIZE_MB");

@@ -8,8 +8,10 @@ public static class OverlayCommand
 {
     public static int Run(string[] args)
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help") { Console.Out.Write(Help); return args.Length == 0 ? 2 : 0; }
-        var o = ToolOptions.Parse(args[1..], [new(null, "size-mb", true), new(null, "home-size-mb", true), new(null, "overlayfs"),
+        if (args.Length == 0
+            || args[0] is "--help" or "-h" or "help") { Console.Out.Write(Help); return args.Length == 0 ? 2 : 0; }
+        var o = ToolOptions.Parse(args[1..], [new(null, "size-mb", true), new(null, "home-size-mb", true), new(null,
+            "overlayfs"),
             new(null, "image", true), new(null, "add-mb", true), new(null, "work", true), new(null, "to", true),
             new('c', "compression", true), new('l', "level", true), new(null, "force"), new('v', "verbose")]);
         if (o.WantsHelp) { Console.Out.Write(Help); return 0; }
@@ -22,13 +24,15 @@ public static class OverlayCommand
             1 => o.Positionals[0],
             _ => throw new UsageException("give at most one overlay"),
         };
-        long Size(string name) => ToolOptions.MiB(o.Get(name) ?? throw new UsageException($"--{name} N is required"), "--" + name);
+        long Size(string name) => ToolOptions.MiB(o.Get(name) ?? throw new UsageException($"--{name} N is "
+            + "required"), "--" + name);
         switch (args[0])
         {
             case "status":
                 return OverlayStatus.Run(where, say);
             case "create":
-                if (o.Positionals.Count != 1) throw new UsageException("usage: liveinit overlay create DEVICE --size-mb N [--home-size-mb M] [--overlayfs]");
+                if (o.Positionals.Count != 1) throw new UsageException("usage: liveinit overlay create DEVICE "
+                    + "--size-mb N [--home-size-mb M] [--overlayfs]");
                 return files.Create(o.Positionals[0], o.Has("overlayfs") ? 0 : Size("size-mb"),
                     o.Has("home-size-mb") ? Size("home-size-mb") : null, o.Has("overlayfs"));
             case "resize":
@@ -39,11 +43,13 @@ public static class OverlayCommand
                 return files.Recover(One(), o.Get("image"), o.Has("add-mb") ? Size("add-mb") : null);
             case "merge":
                 var to = o.Get("to") ?? "squashfs";
-                if (to is not ("squashfs" or "rootfs")) throw new UsageException($"--to takes squashfs or rootfs, not '{to}'");
+                if (to is not ("squashfs" or "rootfs")) throw new UsageException($"--to takes squashfs or rootfs, "
+                    + $"not '{to}'");
                 return new OverlayMerge(where, say).Run(One(), o.Get("image"), o.Get("work"), to == "rootfs",
                     o.Get("compression") ?? "xz", o.Get("level"));
             default:
-                throw new UsageException($"unknown overlay command '{args[0]}' (status, create, resize, recover, merge, reset)");
+                throw new UsageException($"unknown overlay command '{args[0]}' (status, create, resize, recover, "
+                    + "merge, reset)");
         }
     }
 

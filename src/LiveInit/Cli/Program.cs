@@ -48,7 +48,8 @@ public static class Program
 
     /// <summary>"srm pack" for the live-system tools (a command and its subcommand), else the command.</summary>
     private static string Command(string[] args) =>
-        args.Length > 1 && args[0] is "srm" or "backstore" or "overlay" or "remaster" or "persist" && !args[1].StartsWith('-')
+        args.Length > 1 && args[0] is "srm" or "backstore" or "overlay" or "remaster" or "persist"
+                        && !args[1].StartsWith('-')
             ? $"{args[0]} {args[1]}" : args[0];
 
     private static int Help() { Console.Out.Write(Usage); return 0; }

@@ -14,7 +14,9 @@ public static class RemasterCommand
 
     public static int Remaster(string[] args)
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help") { Console.Out.Write(RemasterHelp); return args.Length == 0 ? 2 : 0; }
+        if (args.Length == 0
+            || args[0] is "--help" or "-h" or "help") { Console.Out.Write(RemasterHelp); return args.Length == 0 ? 2
+            : 0; }
         var o = ToolOptions.Parse(args[1..], Specs);
         if (o.WantsHelp) { Console.Out.Write(RemasterHelp); return 0; }
         if (o.Positionals.Count > 0) throw new UsageException($"unexpected '{o.Positionals[0]}' (excludes go with -e PATH)");
@@ -33,7 +35,9 @@ public static class RemasterCommand
 
     public static int Persist(string[] args)
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help") { Console.Out.Write(PersistHelp); return args.Length == 0 ? 2 : 0; }
+        if (args.Length == 0
+            || args[0] is "--help" or "-h" or "help") { Console.Out.Write(PersistHelp); return args.Length == 0 ? 2
+            : 0; }
         if (args[0] != "create") throw new UsageException($"unknown persist command '{args[0]}' (create)");
         var o = ToolOptions.Parse(args[1..], [new(null, "dir", true), new('v', "verbose")]);
         if (o.WantsHelp) { Console.Out.Write(PersistHelp); return 0; }

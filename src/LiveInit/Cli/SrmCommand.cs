@@ -3,12 +3,14 @@ using LiveInit.Tools.Srm;
 
 namespace LiveInit.Cli;
 
-/// <summary><c>liveinit srm pack|load|install-unit</c>: SystemRescue modules made and loaded in the running system.</summary>
+/// <summary><c>liveinit srm pack|load|install-unit</c>: SystemRescue modules made and loaded in the running
+/// system.</summary>
 public static class SrmCommand
 {
     public static int Run(string[] args)
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help") { Console.Out.Write(Help); return args.Length == 0 ? 2 : 0; }
+        if (args.Length == 0
+            || args[0] is "--help" or "-h" or "help") { Console.Out.Write(Help); return args.Length == 0 ? 2 : 0; }
         return args[0] switch
         {
             "pack" => Pack(args[1..]),
@@ -21,7 +23,8 @@ public static class SrmCommand
     private static int Pack(string[] args)
     {
         var o = ToolOptions.Parse(args, [new(null, "pacman"), new('s', "stage", true), new('c', "compression", true),
-            new('l', "level", true), new(null, "staging", true), new('e', "exclude", true), new(null, "force"), new('v', "verbose")]);
+            new('l', "level", true), new(null, "staging", true), new('e', "exclude", true), new(null,
+                "force"), new('v', "verbose")]);
         if (o.WantsHelp) { Console.Out.Write(PackHelp); return 0; }
         var stage = (o.Get("stage") ?? "all") switch
         {

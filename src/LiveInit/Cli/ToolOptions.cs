@@ -30,7 +30,8 @@ public sealed class ToolOptions
                     o.Add(name, "true");
                     continue;
                 }
-                o.Add(name, eq > 0 ? a[(eq + 1)..] : i + 1 < args.Count ? args[++i] : throw new UsageException($"--{name} needs a value"));
+                o.Add(name, eq > 0 ? a[(eq + 1)..] : i + 1 < args.Count ? args[++i]
+                    : throw new UsageException($"--{name} needs a value"));
                 continue;
             }
             if (a.Length < 2 || a[0] != '-') { o.Positionals.Add(a); continue; }

@@ -58,7 +58,8 @@ public class HttpFetchTests
     {
         var body = new byte[300_000];
         new Random(1).NextBytes(body);
-        using var s = new Server([.. Bytes($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\nContent-Type: x\r\n\r\n"), .. body]);
+        using var s = new Server([.. Bytes($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\nContent-Type: "
+            + "x\r\n\r\n"), .. body]);
         Assert.Equal(body, Get(s, "/a.srm").Body);
         Assert.StartsWith("GET /a.srm HTTP/1.1\r\n", s.Requests[0]);
         Assert.Contains($"Host: 127.0.0.1:{s.Port}\r\n", s.Requests[0]);
@@ -68,7 +69,8 @@ public class HttpFetchTests
     [Fact]
     public void ChunkedBodyWithExtensionsAndTrailers()
     {
-        using var s = new Server(Bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n1\r\n \r\nA\r\n0123456789\r\n0\r\nX-Trailer: 1\r\n\r\n"));
+        using var s = new Server(Bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n1\r\n "
+            + "\r\nA\r\n0123456789\r\n0\r\nX-Trailer: 1\r\n\r\n"));
         Assert.Equal("hello 0123456789", Encoding.ASCII.GetString(Get(s, "/").Body));
     }
 

@@ -65,7 +65,8 @@ public class OverlayTests
         using var s = new Scratch("ov-create");
         var img = Path.Combine(s.Root, "medium.img");
         File.WriteAllBytes(img, new byte[48 << 20]);
-        var (code, _, err) = Repo.Run("mkfs.ext4", "-q", "-F", "-L", "MYLIVE", "-U", "4c1e0505-0000-4000-8000-00000000abcd", img);
+        var (code, _, err) = Repo.Run("mkfs.ext4", "-q", "-F", "-L", "MYLIVE", "-U",
+            "4c1e0505-0000-4000-8000-00000000abcd", img);
         Assert.True(code == 0, err);
         using var loop = LoopDevice.Attach(img, readOnly: false);
         var files = new OverlayFiles(new OverlayLocator(Fake()), new Say("test"));
@@ -96,5 +97,39 @@ public class OverlayTests
         Assert.True(SnapshotHeader.Read(cow).IsNew);
         Assert.Equal(4L << 20, new FileInfo(cow).Length);
         Assert.Contains("empty", Assert.Throws<ToolFailure>(() => files.Recover(cow, null, null)).Message);
+    }
+}
+
+/// <summary>overlay status of an overlayfs root, and merge's space check, which refuses before anything is written.</summary>
+public class OverlaySpaceTests
+{
+    [Fact]
+    public void StatusOfAnOverlayfsRootReportsItsUpperFilesystem()
+    {
+        using var s = new Scratch("ov-status");
+        var upper = s.Dir("upper");
+        File.WriteAllBytes(Path.Combine(upper, "f"), new byte[3 << 20]);
+        var sys = new LiveSystem(MountTable.Parse($"1 0 0:30 / / rw - overlay overlay rw,lowerdir=/l,upperdir={upper},workdir=/w\n"), () => null);
+        var o = new StringWriter();
+        var old = Console.Out;
+        Console.SetOut(o);
+        try { Assert.Equal(0, OverlayStatus.Run(new OverlayLocator(sys), new Say("test"))); }
+        finally { Console.SetOut(old); }
+        Assert.Matches(@"overlay: overlayfs, upper .*upper \(in RAM \(tmpfs\)\): 3\.\d MiB used, 25[0-9]\.\d MiB free of 256\.0 MiB", o.ToString());
+    }
+
+    [Fact]
+    public void MergeRefusesUpFrontWhenSpaceIsShort()
+    {
+        using var s = new Scratch("ov-space");
+        var medium = s.Dir("LiveOS");
+        var squash = Path.Combine(medium, "squashfs.img");
+        File.WriteAllBytes(squash, new byte[1 << 20]);
+        var work = Path.Combine(s.Dir("work"), "liveinit-merge-1");
+        var e = Assert.Throws<ToolFailure>(() => OverlayMerge.CheckSpace(false, work, medium, squash, 1L << 30, 1 << 20));
+        Assert.Matches("the merged image and its compressed copy needs 1\\.0. GiB but .* free", e.Message);
+        OverlayMerge.CheckSpace(false, work, medium, squash, 64L << 20, 4L << 20);
+        Assert.Throws<ToolFailure>(() => OverlayMerge.CheckSpace(true, null, medium, squash, 300L << 20, 0));
+        Assert.Equal([squash], Directory.GetFiles(s.Root, "*", SearchOption.AllDirectories));
     }
 }

@@ -19,7 +19,8 @@ public class RemasterTests
         {
             var data = new byte[n];
             new Random(n).NextBytes(data);
-            Assert.Equal(Convert.ToHexString(System.Security.Cryptography.MD5.HashData(data)).ToLowerInvariant(), Md5.HashHex(new MemoryStream(data)));
+            Assert.Equal(Convert.ToHexString(System.Security.Cryptography.MD5.HashData(data)).ToLowerInvariant(),
+                Md5.HashHex(new MemoryStream(data)));
         }
     }
 
@@ -27,7 +28,8 @@ public class RemasterTests
     public void TheSeedsEstimate()
     {
         // the seed's examples: 892 MiB of data -> 407 MiB; 354 MiB image + 23 MiB of changes -> 374 MiB
-        Assert.Equal(411L, SizeEstimate.FromData(892L << 20) >> 20);   // 892 * 0.45 + 10 = 411.4 (the page rounds to 407 by mistake)
+        Assert.Equal(411L,
+            SizeEstimate.FromData(892L << 20) >> 20);   // 892 * 0.45 + 10 = 411.4 (the page rounds to 407 by mistake)
         Assert.Equal(374L, SizeEstimate.FromImageAndChanges(354L << 20, 23L << 20) >> 20);
     }
 
@@ -35,7 +37,8 @@ public class RemasterTests
     public void WhatIsLeftOutOfTheImage()
     {
         var mounts = MountTable.Parse("1 0 0:30 / / rw - overlay overlay rw\n2 1 0:4 / /proc rw - proc proc rw\n"
-                                      + "3 1 8:1 / /live/boot-dev rw - ext4 /dev/sda1 rw\n4 1 0:5 / /run rw - tmpfs tmpfs rw\n");
+                                      + "3 1 8:1 / /live/boot-dev rw - ext4 /dev/sda1 rw\n4 1 0:5 / /run rw - tmpfs "
+                                          + "tmpfs rw\n");
         var sel = RootSelection.For(mounts, ["/root/secret", "opt/big/"]);
         Assert.True(sel.Leaves("tmp/x"));
         Assert.False(sel.Leaves("tmp"));

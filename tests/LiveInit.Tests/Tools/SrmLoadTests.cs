@@ -63,7 +63,8 @@ public class SrmLoadTests
             st.Write(System.Text.Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Length: {bytes.Length}\r\n\r\n"));
             st.Write(bytes);
         });
-        new SrmLoad(new LoadRequest($"http://127.0.0.1:{port}/m.srm", false, t, 1 << 30, false), NoSystem, new Say("test")).Run();
+        new SrmLoad(new LoadRequest($"http://127.0.0.1:{port}/m.srm", false, t, 1 << 30, false), NoSystem,
+            new Say("test")).Run();
         await serve.WaitAsync(TimeSpan.FromSeconds(5));
         listener.Stop();
         Assert.Equal("from srm", File.ReadAllText(Path.Combine(t, "etc/added")));
@@ -78,7 +79,8 @@ public class SrmLoadTests
         var bad = Path.Combine(s.Root, "bad.srm");
         File.WriteAllBytes(bad, new byte[256 * 1024]);
         var t = Target(s);
-        var e = Assert.Throws<ToolFailure>(() => new SrmLoad(new LoadRequest(bad, false, t, 1 << 30, false), NoSystem, new Say("test")).Run());
+        var e = Assert.Throws<ToolFailure>(() => new SrmLoad(new LoadRequest(bad, false, t, 1 << 30, false),
+            NoSystem, new Say("test")).Run());
         Assert.Contains("not an SRM", e.Message);
         Assert.True(File.Exists(Path.Combine(t, "etc/deleted")));
     }

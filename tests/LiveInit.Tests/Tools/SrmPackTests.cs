@@ -8,7 +8,8 @@ namespace LiveInit.Tests.Tools;
 public class SrmPackTests
 {
     private static LiveSystem System(string upper, string tmpfs) => new(MountTable.Parse(
-        $"1 0 0:30 / / rw - overlay overlay rw,lowerdir=/l,upperdir={upper},workdir=/w\n2 1 0:31 / {tmpfs} rw - tmpfs tmpfs rw\n"), () => null);
+        $"1 0 0:30 / / rw - overlay overlay rw,lowerdir=/l,upperdir={upper},workdir=/w\n2 1 0:31 / {tmpfs} rw - "
+            + "tmpfs tmpfs rw\n"), () => null);
 
     private static Say Quiet => new("test");
 
@@ -38,7 +39,8 @@ public class SrmPackTests
         Assert.Equal(0, code);
         Assert.Matches(@"c--------- root/root\s+0,\s*0 .*squashfs-root/etc/removed.conf", list);
         // an existing target is not replaced without --force
-        Assert.Throws<ToolFailure>(() => new SrmPack(prepare with { Stage = PackStage.All, Output = srm }, System(upper, s.Root), Quiet).Run());
+        Assert.Throws<ToolFailure>(() => new SrmPack(prepare with { Stage = PackStage.All, Output = srm },
+            System(upper, s.Root), Quiet).Run());
     }
 
     [Fact]
@@ -69,7 +71,8 @@ public class SrmPackTests
             }
         }
         Both("var/lib/pacman/local/nano-8.2-1/desc", "%NAME%\nnano\n\n%VERSION%\n8.2-1\n\n%INSTALLDATE%\n1\n");
-        Both("var/lib/pacman/local/nano-8.2-1/files", "%FILES%\nusr/\nusr/bin/\nusr/bin/nano\nusr/lib/systemd/system/nano.service\n");
+        Both("var/lib/pacman/local/nano-8.2-1/files",
+            "%FILES%\nusr/\nusr/bin/\nusr/bin/nano\nusr/lib/systemd/system/nano.service\n");
         Both("usr/bin/nano", "ELF");
         Both("usr/lib/systemd/system/nano.service", "[Unit]");
         Both("etc/unrelated.conf", "not a package file");
@@ -78,8 +81,10 @@ public class SrmPackTests
         foreach (var top in new[] { root, upper })
         {
             Directory.CreateDirectory(Path.Combine(top, "etc/systemd/system/multi-user.target.wants"));
-            File.CreateSymbolicLink(Path.Combine(top, "etc/systemd/system/multi-user.target.wants/nano.service"), "/usr/lib/systemd/system/nano.service");
-            File.CreateSymbolicLink(Path.Combine(top, "etc/systemd/system/multi-user.target.wants/other.service"), "/usr/lib/systemd/system/other.service");
+            File.CreateSymbolicLink(Path.Combine(top, "etc/systemd/system/multi-user.target.wants/nano.service"),
+                "/usr/lib/systemd/system/nano.service");
+            File.CreateSymbolicLink(Path.Combine(top, "etc/systemd/system/multi-user.target.wants/other.service"),
+                "/usr/lib/systemd/system/other.service");
         }
         Libc.Chmod(Path.Combine(root, "usr/bin/nano"), 0x1ED);
         var staging = Path.Combine(s.Root, "staging");
@@ -92,7 +97,8 @@ public class SrmPackTests
         Assert.False(File.Exists(Path.Combine(staging, "etc/unrelated.conf")));
         Assert.Equal("/usr/lib/systemd/system/nano.service",
             new FileInfo(Path.Combine(staging, "etc/systemd/system/multi-user.target.wants/nano.service")).LinkTarget);
-        Assert.False(Libc.TryLstat(Path.Combine(staging, "etc/systemd/system/multi-user.target.wants/other.service"), out _));
+        Assert.False(Libc.TryLstat(Path.Combine(staging,
+            "etc/systemd/system/multi-user.target.wants/other.service"), out _));
     }
 
     [Fact]
@@ -101,6 +107,7 @@ public class SrmPackTests
         using var s = new Scratch("pack-nopkg");
         var upper = s.Dir("upper");
         var req = new PackRequest(true, PackStage.Prepare, "zstd", null, null, Path.Combine(s.Root, "st"), [], false);
-        Assert.Contains("no packages installed", Assert.Throws<ToolFailure>(() => new SrmPack(req, System(upper, s.Root), Quiet).Run()).Message);
+        Assert.Contains("no packages installed", Assert.Throws<ToolFailure>(() => new SrmPack(req, System(upper,
+            s.Root), Quiet).Run()).Message);
     }
 }

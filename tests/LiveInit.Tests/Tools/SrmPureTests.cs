@@ -16,7 +16,8 @@ public class SrmPureTests
         Assert.Equal(("nano", "8.2-1", 1727000000L), (p.Name, p.Version, p.InstallDate));
         Assert.Null(PacmanDb.ParseDesc("x", "%VERSION%\n1\n"));
         var files = "%FILES%\netc/\netc/nanorc\nusr/\nusr/bin/\nusr/bin/nano\nusr/bin/rnano\n../../etc/shadow\n\n%BACKUP%\netc/nanorc\t5a7f1c\n";
-        Assert.Equal(["/etc", "/etc/nanorc", "/usr", "/usr/bin", "/usr/bin/nano", "/usr/bin/rnano"], PacmanDb.ParseFiles(files));
+        Assert.Equal(["/etc", "/etc/nanorc", "/usr", "/usr/bin", "/usr/bin/nano", "/usr/bin/rnano"],
+            PacmanDb.ParseFiles(files));
     }
 
     [Fact]
@@ -37,7 +38,8 @@ public class SrmPureTests
         Assert.Equal("/run", t.ForPath("/run/archiso")!.MountPoint);
         Assert.Equal("/", t.ForPath("/tmp/x")!.MountPoint);
         Assert.True(t.ForPath("/run/archiso/bootmnt")!.ReadOnly);
-        Assert.Equal(["/proc", "/run", "/run/archiso/bootmnt", "/run/media/my disk"], t.Below("/").Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(["/proc", "/run", "/run/archiso/bootmnt", "/run/media/my disk"],
+            t.Below("/").Order(StringComparer.Ordinal).ToArray());
     }
 
     [Fact]
@@ -76,7 +78,8 @@ public class SrmPureTests
         using var s = new Scratch("sysrescue-cfg");
         var d = s.Dir("sysrescue.d");
         File.WriteAllText(Path.Combine(d, "100-defaults.yaml"), "global:\n    late_load_srm: \"\"\n    dostartx: false\n");
-        File.WriteAllText(Path.Combine(d, "500-mine.yaml"), "---\nglobal:\n    late_load_srm: '/run/archiso/bootmnt/a.srm'\n");
+        File.WriteAllText(Path.Combine(d, "500-mine.yaml"), "---\nglobal:\n    late_load_srm: "
+            + "'/run/archiso/bootmnt/a.srm'\n");
         File.WriteAllText(Path.Combine(d, "900-other.yaml"), "autorun:\n    ar_disable: true\n");
         File.CreateSymbolicLink(Path.Combine(d, "950-escape.yaml"), "/etc/passwd");
         Assert.Equal("/run/archiso/bootmnt/a.srm", SysrescueConfig.LateLoadSrm(s.Root, out var from));
@@ -124,10 +127,12 @@ public class SrmPureTests
     [Fact]
     public void ToolOptionsReadShortAndLongForms()
     {
-        var o = ToolOptions.Parse(["-s", "prepare", "-cxz", "-vl", "9", "--pacman", "--staging=/run/s", "-e", "a", "-e", "b", "out.srm"],
+        var o = ToolOptions.Parse(["-s", "prepare", "-cxz", "-vl", "9", "--pacman", "--staging=/run/s", "-e", "a",
+            "-e", "b", "out.srm"],
             [new('s', "stage", true), new('c', "compression", true), new('l', "level", true), new('v', "verbose"),
              new(null, "pacman"), new(null, "staging", true), new('e', "exclude", true)]);
-        Assert.Equal(("prepare", "xz", "9", "/run/s"), (o.Get("stage"), o.Get("compression"), o.Get("level"), o.Get("staging")));
+        Assert.Equal(("prepare", "xz", "9", "/run/s"), (o.Get("stage"), o.Get("compression"), o.Get("level"),
+            o.Get("staging")));
         Assert.True(o.Has("verbose") && o.Has("pacman"));
         Assert.Equal(["a", "b"], o.GetAll("exclude"));
         Assert.Equal(["out.srm"], o.Positionals);

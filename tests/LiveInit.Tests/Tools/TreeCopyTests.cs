@@ -8,7 +8,8 @@ namespace LiveInit.Tests.Tools;
 public class TreeCopyTests
 {
     /// <summary>lower: keep, change, gone, d/{x,y}, link -> keep; the overlay session: a new file, a changed file, a
-    /// deleted file, a folder removed and made again (opaque) with new content, a new setuid file, a hard link pair.</summary>
+    /// deleted file, a folder removed and made again (opaque) with new content, a new setuid file, a hard link
+    /// pair.</summary>
     private static (string Lower, string Upper) Session(Scratch s)
     {
         var lower = s.Dir("lower");
@@ -60,7 +61,8 @@ public class TreeCopyTests
         Assert.Equal(1, copy.Stats.Opaques);
         Assert.Equal(1, copy.Stats.HardLinks);
         Assert.Empty(Directory.GetFiles(staging, "*.liveinit-tmp", SearchOption.AllDirectories));
-        Assert.DoesNotContain(Libc.ListXattrs(Path.Combine(staging, "d")), n => n.StartsWith("trusted.overlay.") && n != TreeCopy.OpaqueXattr);
+        Assert.DoesNotContain(Libc.ListXattrs(Path.Combine(staging, "d")), n => n.StartsWith("trusted.overlay.")
+            && n != TreeCopy.OpaqueXattr);
     }
 
     [Fact]
@@ -76,7 +78,8 @@ public class TreeCopyTests
         Assert.Equal("changed", File.ReadAllText(Path.Combine(target, "change")));
         Assert.Equal("new file", File.ReadAllText(Path.Combine(target, "new")));
         Assert.False(Libc.TryLstat(Path.Combine(target, "gone"), out _));
-        Assert.Equal(["z"], Directory.GetFileSystemEntries(Path.Combine(target, "d")).Select(e => Path.GetFileName(e)!).ToArray());
+        Assert.Equal(["z"], Directory.GetFileSystemEntries(Path.Combine(target, "d")).Select(e
+            => Path.GetFileName(e)!).ToArray());
         Assert.Equal("keep", new FileInfo(Path.Combine(target, "link")).LinkTarget);
         Assert.DoesNotContain(Libc.ListXattrs(Path.Combine(target, "d")), n => n.StartsWith("trusted.overlay."));
         Assert.Equal(1, copy.Stats.Deleted);
@@ -103,7 +106,8 @@ public class TreeCopyTests
         Assert.Equal("changed", File.ReadAllText(Path.Combine(live, "change")));
         Assert.False(File.Exists(Path.Combine(live, "d/x")));
         Assert.True(File.Exists(Path.Combine(live, "d/z")));
-        Assert.True(TreeCopy.IsWhiteout(Libc.Lstat(Path.Combine(upper2, "gone"))), "the deletion is a whiteout in the live upper layer");
+        Assert.True(TreeCopy.IsWhiteout(Libc.Lstat(Path.Combine(upper2, "gone"))),
+            "the deletion is a whiteout in the live upper layer");
     }
 
     [Fact]
@@ -126,7 +130,8 @@ public class TreeCopyTests
         Assert.Equal("new file", File.ReadAllText(Path.Combine(root, "new")));
         Assert.Equal("changed", File.ReadAllText(Path.Combine(root, "change")));
         Assert.False(File.Exists(Path.Combine(root, "gone")));
-        Assert.Equal(["z"], Directory.GetFileSystemEntries(Path.Combine(root, "d")).Select(e => Path.GetFileName(e)!).ToArray());
+        Assert.Equal(["z"], Directory.GetFileSystemEntries(Path.Combine(root, "d")).Select(e
+            => Path.GetFileName(e)!).ToArray());
         Assert.Equal("keep", File.ReadAllText(Path.Combine(root, "keep")));
     }
 

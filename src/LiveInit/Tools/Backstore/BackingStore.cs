@@ -21,7 +21,8 @@ public sealed class BackingStore(Say say, MountTable mounts)
     public int Create(string file, long sizeMiB)
     {
         var path = Path.GetFullPath(file);
-        if (Libc.TryLstat(path, out _)) throw new ToolFailure($"{path} already exists; to make it larger use 'liveinit backstore grow {path} SIZE_MB'");
+        if (Libc.TryLstat(path, out _)) throw new ToolFailure($"{path} already exists; to make it larger use "
+            + $"'liveinit backstore grow {path} SIZE_MB'");
         if (sizeMiB < 8) throw new ToolFailure("a backing store needs at least 8 MiB");
         var bytes = sizeMiB << 20;
         var dir = Path.GetDirectoryName(path)!;
@@ -38,7 +39,8 @@ public sealed class BackingStore(Say say, MountTable mounts)
         say.Step($"created {path}: {sizeMiB} MiB ext4 \"{Label}\" with upperdir/ and workdir/");
         say.Step(Path.GetFileName(path) == "sysrcd.bs" && dir == MountPointOf(dir)
             ? "it is found at boot on removable devices (backstore=alldev for all devices)"
-            : $"boot with backstore=/{Path.GetRelativePath(MountPointOf(dir), path)} (add alldev, when the device is not removable)");
+            : $"boot with backstore=/{Path.GetRelativePath(MountPointOf(dir), path)} (add alldev, when the device is "
+                + "not removable)");
         return 0;
     }
 
@@ -48,17 +50,23 @@ public sealed class BackingStore(Say say, MountTable mounts)
         if (!Libc.TryStat(path, out var st) || !st.IsRegular) throw new ToolFailure($"{path} is not a backing store file");
         var newBytes = sizeMiB << 20;
         if (newBytes < st.Size)
-            throw new ToolFailure($"{path} is {st.Size >> 20} MiB; shrinking a store is refused (it could lose data). Give a size above {st.Size >> 20} MiB");
+            throw new ToolFailure($"{path} is {st.Size >> 20} MiB; shrinking a store is refused (it could lose "
+                + $"data). Give a size above {st.Size >> 20} MiB");
         if (newBytes == st.Size) { say.Step($"{path} is already {sizeMiB} MiB: nothing to do"); return 0; }
-        var before = ExtSuperblock.Read(path) ?? throw new ToolFailure($"{path} holds no ext2/3/4 filesystem: it is not a backing store");
-        FileSpace.Require(Path.GetDirectoryName(path)!, newBytes - st.Size, $"growing {path} by {(newBytes - st.Size) >> 20} MiB");
+        var before = ExtSuperblock.Read(path) ?? throw new ToolFailure($"{path} holds no ext2/3/4 filesystem: it is "
+            + "not a backing store");
+        FileSpace.Require(Path.GetDirectoryName(path)!, newBytes - st.Size,
+            $"growing {path} by {(newBytes - st.Size) >> 20} MiB");
         var loops = LoopBacking.DevicesOf(path);
-        if (loops.Count > 1) throw new ToolFailure($"{path} is attached to {string.Join(" and ", loops)}; detach all but the mounted one first");
+        if (loops.Count > 1) throw new ToolFailure($"{path} is attached to {string.Join(" and ", loops)}; detach all "
+            + "but the mounted one first");
         if (loops.Count == 1)
         {
             var mount = mounts.Entries.LastOrDefault(e => e.Source == loops[0]);
-            if (mount is null) throw new ToolFailure($"{path} is attached to {loops[0]} but not mounted; detach it (losetup -d {loops[0]}) and run this again");
-            if (mount.ReadOnly) throw new ToolFailure($"{path} is mounted read-only at {mount.MountPoint}; it cannot be grown while mounted so");
+            if (mount is null) throw new ToolFailure($"{path} is attached to {loops[0]} but not mounted; detach it "
+                + $"(losetup -d {loops[0]}) and run this again");
+            if (mount.ReadOnly) throw new ToolFailure($"{path} is mounted read-only at {mount.MountPoint}; it cannot "
+                + "be grown while mounted so");
             return GrowOnline(path, st.Size, newBytes, loops[0], mount.MountPoint);
         }
         return GrowOffline(path, st.Size, newBytes, before);
@@ -105,7 +113,8 @@ public sealed class BackingStore(Say say, MountTable mounts)
             throw;
         }
         var fs = Libc.Statfs(mountPoint);
-        say.Step($"grown online: {mountPoint} went from {before.Bytes >> 20} MiB to {((long)fs.Blocks * fs.BlockSize) >> 20} MiB "
+        say.Step($"grown online: {mountPoint} went from {before.Bytes >> 20} MiB to "
+            + $"{((long)fs.Blocks * fs.BlockSize) >> 20} MiB "
                  + $"({Say.Size((long)fs.BlocksAvailable * fs.BlockSize)} free)");
         return 0;
     }
@@ -113,7 +122,8 @@ public sealed class BackingStore(Say say, MountTable mounts)
     private void Report(string target, ExtSuperblock before)
     {
         var after = ExtSuperblock.Read(target) ?? before;
-        say.Step($"grown: the filesystem went from {before.Bytes >> 20} MiB to {after.Bytes >> 20} MiB ({Say.Size(after.FreeBytes)} free)");
+        say.Step($"grown: the filesystem went from {before.Bytes >> 20} MiB to {after.Bytes >> 20} MiB "
+            + $"({Say.Size(after.FreeBytes)} free)");
     }
 
     private string MountPointOf(string dir) => mounts.ForPath(dir)?.MountPoint ?? "/";

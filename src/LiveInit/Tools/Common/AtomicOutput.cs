@@ -16,7 +16,8 @@ public sealed class AtomicOutput : IDisposable
     {
         FinalPath = Path.GetFullPath(finalPath);
         var dir = Path.GetDirectoryName(FinalPath) ?? "/";
-        if (!Directory.Exists(dir)) throw new ToolFailure($"the folder {dir} does not exist; create it first or choose another place for {Path.GetFileName(FinalPath)}");
+        if (!Directory.Exists(dir)) throw new ToolFailure($"the folder {dir} does not exist; create it first or "
+            + $"choose another place for {Path.GetFileName(FinalPath)}");
         TempPath = Path.Combine(dir, $".{Path.GetFileName(FinalPath)}.liveinit-tmp");
         TreeRemover.Remove(TempPath);   // a leftover from an interrupted run
         var temp = TempPath;
@@ -36,7 +37,8 @@ public sealed class AtomicOutput : IDisposable
         using var dfd = Libc.Open(dir, Libc.O_RDONLY | Libc.O_DIRECTORY);
         var err = Libc.TryRenameat2(dfd, Path.GetFileName(TempPath), dfd, Path.GetFileName(FinalPath),
             replace ? 0 : Libc.RENAME_NOREPLACE);
-        if (err == Errno.EEXIST) throw new ToolFailure($"{FinalPath} appeared while it was being made; nothing was replaced");
+        if (err == Errno.EEXIST) throw new ToolFailure($"{FinalPath} appeared while it was being made; nothing was "
+            + "replaced");
         if (err != 0) throw new NativeException("rename", $"{TempPath} -> {FinalPath}", err);
         Libc.Fsync(dfd, dir);
         _committed = true;

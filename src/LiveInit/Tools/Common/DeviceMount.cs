@@ -27,7 +27,8 @@ public sealed class DeviceMount : IDisposable
 
     public static DeviceMount Writable(string device, MountTable mounts, Say say)
     {
-        if (!Libc.TryStat(device, out var st) || !st.IsBlockDevice) throw new ToolFailure($"{device} is not a block device (give e.g. /dev/sdb1)");
+        if (!Libc.TryStat(device, out var st) || !st.IsBlockDevice) throw new ToolFailure($"{device} is not a block "
+            + "device (give e.g. /dev/sdb1)");
         ProbeResult probe;
         using (var src = new FileProbeSource(device)) probe = Prober.ProbeFilesystem(src);
         var type = probe.Get("TYPE") ?? throw new ToolFailure($"{device} holds no filesystem LiveInit recognises");
@@ -39,7 +40,8 @@ public sealed class DeviceMount : IDisposable
             if (ro)
             {
                 var err = Libc.TryMount(null, mounted.MountPoint, null, Libc.MS_REMOUNT, null);
-                if (err != 0) throw new ToolFailure($"{device} is mounted read-only at {mounted.MountPoint} and cannot be made writable ({Errno.Describe(err)}); is it write-protected?");
+                if (err != 0) throw new ToolFailure($"{device} is mounted read-only at {mounted.MountPoint} and "
+                    + $"cannot be made writable ({Errno.Describe(err)}); is it write-protected?");
                 say.Detail($"remounted {mounted.MountPoint} read-write");
             }
             return new DeviceMount(device, mounted.MountPoint, probe, false, ro);

@@ -30,8 +30,10 @@ public static class Ext4Tools
         var e2fsck = ExternalTool.Require("e2fsck", $"check the filesystem in {target}");
         say.Step($"checking {target} (e2fsck -f)");
         var r = ExternalTool.Run(e2fsck, ["-f", fix ? "-y" : "-p", target], say.Verbose ? say.Detail : null);
-        if (r.ExitCode is 0 or 1 or 2) { if (r.ExitCode != 0) say.Step($"e2fsck repaired {target} (a journal replayed after an unclean shutdown, or small errors)"); return; }
-        throw new ToolFailure($"e2fsck found errors in {target} it cannot correct by itself (exit {r.ExitCode}):\n{r.TailText}\n"
+        if (r.ExitCode is 0 or 1 or 2) { if (r.ExitCode != 0) say.Step($"e2fsck repaired {target} (a journal "
+            + "replayed after an unclean shutdown, or small errors)"); return; }
+        throw new ToolFailure($"e2fsck found errors in {target} it cannot correct by itself (exit "
+            + $"{r.ExitCode}):\n{r.TailText}\n"
                               + $"Run 'e2fsck -f {target}' and answer its questions, then try again");
     }
 

@@ -19,7 +19,8 @@ public static class ExternalTool
         ["systemctl"] = "systemd", ["curl"] = "curl", ["wget"] = "wget", ["modprobe"] = "kmod",
     };
 
-    private static readonly string[] ExtraDirs = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+    private static readonly string[] ExtraDirs = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
+        "/sbin", "/bin"];
 
     /// <summary>The tool's path (PATH first, then the usual sbin and bin folders), or null.</summary>
     public static string? Find(string name)
@@ -37,7 +38,8 @@ public static class ExternalTool
     /// <summary>The tool's path, or a failure that says which package to install and why it is needed.</summary>
     public static string Require(string name, string purpose) =>
         Find(name) ?? throw new ToolFailure(
-            $"{name} is not installed; it is needed to {purpose}. Install it (package {Packages.GetValueOrDefault(name, name)}) and run this again.");
+            $"{name} is not installed; it is needed to {purpose}. Install it (package "
+                + $"{Packages.GetValueOrDefault(name, name)}) and run this again.");
 
     public sealed record Result(int ExitCode, IReadOnlyList<string> Tail)
     {
@@ -51,7 +53,8 @@ public static class ExternalTool
         var path = tool.Contains('/') ? tool : Require(tool, purpose ?? "finish this command");
         var psi = new ProcessStartInfo(path)
         {
-            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+            RedirectStandardInput = true,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["LC_ALL"] = "C";
@@ -85,7 +88,8 @@ public static class ExternalTool
         var list = args.ToList();
         var r = Run(tool, list, onLine, what);
         if (r.ExitCode != 0)
-            throw new ToolFailure($"{what} failed: {Path.GetFileName(tool)} {string.Join(' ', list)} exited with {r.ExitCode}:\n{r.TailText}");
+            throw new ToolFailure($"{what} failed: {Path.GetFileName(tool)} {string.Join(' ', list)} exited with "
+                + $"{r.ExitCode}:\n{r.TailText}");
         return r;
     }
 

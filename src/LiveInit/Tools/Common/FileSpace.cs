@@ -19,10 +19,12 @@ public static class FileSpace
     /// <paramref name="bytes"/> (plus 1 MiB of slack) free.</summary>
     public static void Require(string dir, long bytes, string what)
     {
-        if (ReadOnly(dir)) throw new ToolFailure($"{dir} is on a read-only filesystem; remount it read-write (mount -o remount,rw ...) first");
+        if (ReadOnly(dir)) throw new ToolFailure($"{dir} is on a read-only filesystem; remount it read-write (mount "
+            + "-o remount,rw ...) first");
         var free = Free(dir);
         if (free < bytes + (1L << 20))
-            throw new ToolFailure($"{what} needs {Say.Size(bytes)} but {dir} has only {Say.Size(free)} free; free some space or choose a smaller size");
+            throw new ToolFailure($"{what} needs {Say.Size(bytes)} but {dir} has only {Say.Size(free)} free; free "
+                + "some space or choose a smaller size");
     }
 
     /// <summary>Reserves every block of a file again (mke2fs zeroes image files by punching holes where it can):
@@ -43,7 +45,8 @@ public static class FileSpace
         var err = Libc.TryFallocate(fd, old, newSize - old);
         if (err == 0) { Libc.Fsync(fd, file); return; }
         if (err == Errno.ENOSPC) throw new NativeException("fallocate", file, err);
-        using var s = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(Libc.Dup(fd, file), true), FileAccess.Write);
+        using var s = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(Libc.Dup(fd, file), true),
+            FileAccess.Write);
         s.Position = old;
         var zeros = new byte[1 << 20];
         var bar = new Progress(what, newSize - old);

@@ -36,7 +36,10 @@ public static class Interruption
         for (var i = todo.Count - 1; i >= 0; i--)
         {
             try { todo[i].Item2(); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Console.Error.WriteLine($"liveinit: cleanup: {e.Message}"); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"liveinit: cleanup: {e.Message}");
+            }
         }
         Environment.Exit(130);
     });

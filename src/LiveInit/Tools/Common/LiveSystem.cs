@@ -37,9 +37,11 @@ public sealed class LiveSystem(MountTable mounts, Func<BootPlan?> plan)
         var root = Root ?? throw new ToolFailure("/proc/self/mountinfo lists no mount on /; is /proc mounted?");
         if (root.FsType != "overlay")
             throw new ToolFailure(root.Source.StartsWith("/dev/mapper/", StringComparison.Ordinal)
-                ? $"/ is {root.FsType} on {root.Source}, a device-mapper snapshot: its changes are blocks, not files, so there is "
+                ? $"/ is {root.FsType} on {root.Source}, a device-mapper snapshot: its changes are blocks, not "
+                    + "files, so there is "
                   + "no upper layer to read. Use 'liveinit overlay status' for that kind of overlay."
-                : $"/ is {root.FsType} on {root.Source}, not an overlayfs: this is not a live system with a copy-on-write layer");
+                : $"/ is {root.FsType} on {root.Source}, not an overlayfs: this is not a live system with a "
+                    + "copy-on-write layer");
         var upper = root.Option("upperdir")
             ?? throw new ToolFailure("the overlayfs on / has no upperdir (it is read-only): there are no changes to read");
         if (!Directory.Exists(upper))

@@ -12,12 +12,14 @@ public static class Mksquashfs
         var words = line[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (words.Length != 2) return null;
         var slash = words[0].IndexOf('/');
-        if (slash < 0 || !long.TryParse(words[0][..slash], out var done) || !long.TryParse(words[0][(slash + 1)..], out var total))
+        if (slash < 0 || !long.TryParse(words[0][..slash], out var done) || !long.TryParse(words[0][(slash + 1)..],
+            out var total))
             return null;
         return (done, total);
     }
 
-    /// <summary>mksquashfs SOURCE OUTPUT -noappend [args]; progress in blocks; failures name the tool's last lines.</summary>
+    /// <summary>mksquashfs SOURCE OUTPUT -noappend [args]; progress in blocks; failures name the tool's last
+    /// lines.</summary>
     public static void Run(string source, string output, IEnumerable<string> args, string what, Say say)
     {
         var tool = ExternalTool.Require("mksquashfs", what);
@@ -37,7 +39,9 @@ public static class Mksquashfs
     /// <summary>The -comp/-Xcompression-level arguments (cowpacman2srm's -c and -l).</summary>
     public static IEnumerable<string> Compression(string algorithm, string? level)
     {
-        if (algorithm.Length == 0 || !algorithm.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c))) throw new ToolFailure($"'{algorithm}' is not a compression name mksquashfs knows (gzip, lzo, lz4, xz, zstd)");
+        if (algorithm.Length == 0 || !algorithm.All(c => char.IsAsciiLetterLower(c)
+            || char.IsAsciiDigit(c))) throw new ToolFailure($"'{algorithm}' is not a compression name mksquashfs "
+            + "knows (gzip, lzo, lz4, xz, zstd)");
         yield return "-comp";
         yield return algorithm;
         if (level is null) yield break;

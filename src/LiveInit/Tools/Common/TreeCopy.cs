@@ -24,8 +24,10 @@ public sealed class CopyStats
 
     public override string ToString() =>
         $"{Say.Count(Files, "file")} ({Say.Size(Bytes)}), {Say.Count(Directories, "folder")}, {Say.Count(Links, "link")}"
-        + (HardLinks > 0 ? $", {Say.Count(HardLinks, "hard link")}" : "") + (Specials > 0 ? $", {Say.Count(Specials, "device node/FIFO")}" : "")
-        + (Whiteouts > 0 ? $", {Say.Count(Whiteouts, "deletion")}" : "") + (Opaques > 0 ? $", {Say.Count(Opaques, "opaque folder")}" : "")
+        + (HardLinks > 0 ? $", {Say.Count(HardLinks, "hard link")}" : "") + (Specials > 0
+            ? $", {Say.Count(Specials, "device node/FIFO")}" : "")
+        + (Whiteouts > 0 ? $", {Say.Count(Whiteouts, "deletion")}" : "") + (Opaques > 0
+            ? $", {Say.Count(Opaques, "opaque folder")}" : "")
         + (Skipped > 0 ? $", {Skipped} left out" : "");
 }
 
@@ -50,7 +52,8 @@ public sealed class TreeCopy(OverlayMarkers markers, Func<string, bool>? exclude
     public void CopyContent(string sourceDir, string targetDir)
     {
         var st = Libc.Lstat(sourceDir);
-        if (markers == OverlayMarkers.Apply && IsOpaque(sourceDir)) { Stats.Opaques++; TreeRemover.RemoveChildren(targetDir); }
+        if (markers == OverlayMarkers.Apply
+            && IsOpaque(sourceDir)) { Stats.Opaques++; TreeRemover.RemoveChildren(targetDir); }
         CopyChildren(sourceDir, targetDir, "", st.Dev);
     }
 
@@ -61,7 +64,8 @@ public sealed class TreeCopy(OverlayMarkers markers, Func<string, bool>? exclude
         var parent = Path.GetDirectoryName(target);
         if (!string.IsNullOrEmpty(parent)) Libc.MkdirAll(parent);
         var st = Libc.Lstat(source);
-        if (st.IsDirectory) { EnsureDirectory(target, out var followed); if (!followed) ApplyAttributes(source, target, st); Stats.Directories++; }
+        if (st.IsDirectory) { EnsureDirectory(target, out var followed); if (!followed) ApplyAttributes(source,
+            target, st); Stats.Directories++; }
         else CopyNonDirectory(source, target, st);
     }
 
@@ -98,7 +102,8 @@ public sealed class TreeCopy(OverlayMarkers markers, Func<string, bool>? exclude
             if (!Libc.TryLstat(src, out var st)) continue;   // gone meanwhile (a live system changes)
             if (IsWhiteout(st)) { Whiteout(dst, r); continue; }
             if (!st.IsDirectory) { CopyNonDirectory(src, dst, st); continue; }
-            if (st.Dev != dev) { Stats.Skipped++; verbose?.Invoke($"left out /{r}: another filesystem is mounted there"); continue; }
+            if (st.Dev != dev) { Stats.Skipped++; verbose?.Invoke($"left out /{r}: another filesystem is mounted "
+                + "there"); continue; }
             var opaque = markers != OverlayMarkers.Skip && IsOpaque(src);
             EnsureDirectory(dst, out var followed);
             if (opaque && markers == OverlayMarkers.Apply)
@@ -113,8 +118,10 @@ public sealed class TreeCopy(OverlayMarkers markers, Func<string, bool>? exclude
             {
                 var err = Libc.TrySetXattr(dst, OpaqueXattr, "y"u8);
                 if (err != 0)
-                    throw new ToolFailure($"cannot mark {dst} opaque ({OpaqueXattr}: {Errno.Describe(err)}): the staging folder must be on a "
-                                          + "filesystem that keeps trusted.* attributes and is not itself an overlayfs (a tmpfs such as /run)");
+                    throw new ToolFailure($"cannot mark {dst} opaque ({OpaqueXattr}: {Errno.Describe(err)}): the "
+                        + "staging folder must be on a "
+                                          + "filesystem that keeps trusted.* attributes and is not itself an "
+                                              + "overlayfs (a tmpfs such as /run)");
                 Stats.Opaques++;
             }
             Stats.Directories++;
@@ -133,8 +140,10 @@ public sealed class TreeCopy(OverlayMarkers markers, Func<string, bool>? exclude
                 try { Libc.Mknod(dst, StatBuf.S_IFCHR, 0); }
                 catch (NativeException e)
                 {
-                    throw new ToolFailure($"cannot record the deletion of /{rel} as a whiteout at {dst} ({e.Message}): the staging "
-                                          + "folder must be on a filesystem that allows device nodes and is not an overlayfs (a tmpfs such as /run)");
+                    throw new ToolFailure($"cannot record the deletion of /{rel} as a whiteout at {dst} "
+                        + $"({e.Message}): the staging "
+                                          + "folder must be on a filesystem that allows device nodes and is not an "
+                                              + "overlayfs (a tmpfs such as /run)");
                 }
                 Stats.Whiteouts++;
                 verbose?.Invoke($"deletion of /{rel}");
@@ -171,7 +180,8 @@ public sealed class TreeCopy(OverlayMarkers markers, Func<string, bool>? exclude
         TreeRemover.Remove(tmp);
         try
         {
-            if (st.Nlink > 1 && !st.IsSymlink && _hardLinks.TryGetValue((st.Dev, st.Ino), out var first) && Libc.TryLstat(first, out _))
+            if (st.Nlink > 1 && !st.IsSymlink && _hardLinks.TryGetValue((st.Dev, st.Ino), out var first)
+                && Libc.TryLstat(first, out _))
             {
                 Libc.Link(first, tmp);
                 Stats.HardLinks++;
@@ -231,8 +241,10 @@ public sealed class TreeCopy(OverlayMarkers markers, Func<string, bool>? exclude
         {
             if (name.StartsWith("trusted.overlay.", StringComparison.Ordinal))
             {
-                if (markers == OverlayMarkers.Keep && (name.EndsWith(".redirect", StringComparison.Ordinal) || name.EndsWith(".metacopy", StringComparison.Ordinal)))
-                    throw new ToolFailure($"{src} carries {name}: this overlayfs uses redirect_dir or metacopy, whose changes cannot be "
+                if (markers == OverlayMarkers.Keep && (name.EndsWith(".redirect", StringComparison.Ordinal)
+                    || name.EndsWith(".metacopy", StringComparison.Ordinal)))
+                    throw new ToolFailure($"{src} carries {name}: this overlayfs uses redirect_dir or metacopy, "
+                        + "whose changes cannot be "
                                           + "packed as plain files. Mount the overlay without those features to pack it.");
                 continue;
             }

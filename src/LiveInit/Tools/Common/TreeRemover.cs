@@ -24,7 +24,8 @@ public static class TreeRemover
             if (!Libc.TryLstat(p, out var st)) continue;
             if (st.IsDirectory)
             {
-                if (st.Dev != dev) throw new ToolFailure($"{p} is a mount point; unmount it first (nothing below it was removed)");
+                if (st.Dev != dev) throw new ToolFailure($"{p} is a mount point; unmount it first (nothing below it "
+                    + "was removed)");
                 RemoveChildren(p, dev);
                 var err = RmdirOrErr(p);
                 if (err != 0 && err != Errno.ENOENT) throw new NativeException("rmdir", p, err);

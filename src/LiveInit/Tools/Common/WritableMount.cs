@@ -12,7 +12,8 @@ public static class WritableMount
         var m = mounts.ForPath(Path.GetFullPath(path)) ?? throw new ToolFailure($"{path} is on a read-only filesystem");
         var err = Libc.TryMount(null, m.MountPoint, null, Libc.MS_REMOUNT, null);
         if (err != 0)
-            throw new ToolFailure($"{m.MountPoint} ({m.Source}) is read-only and cannot be remounted read-write ({Errno.Describe(err)}); "
+            throw new ToolFailure($"{m.MountPoint} ({m.Source}) is read-only and cannot be remounted read-write "
+                + $"({Errno.Describe(err)}); "
                                   + "is the device write-protected, or an optical disc?");
         say.Step($"remounted {m.MountPoint} read-write");
     }

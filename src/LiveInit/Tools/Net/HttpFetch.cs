@@ -29,14 +29,16 @@ public sealed class HttpFetch(long maxBytes, int timeoutMs = 30_000)
             if (url.Secure) throw new RedirectedToHttps(url);
             using var socket = Connect(url);
             using var net = new NetworkStream(socket, ownsSocket: false);
-            var request = $"GET {url.Target} HTTP/1.1\r\nHost: {url.HostHeader}\r\nUser-Agent: liveinit/{Cli.Program.Version}\r\n"
+            var request = $"GET {url.Target} HTTP/1.1\r\nHost: {url.HostHeader}\r\nUser-Agent: "
+                + $"liveinit/{Cli.Program.Version}\r\n"
                           + "Accept: */*\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n";
             net.Write(Encoding.ASCII.GetBytes(request));
             var reader = new HttpReader(net);
             var head = HttpResponseHead.Parse(reader.ReadHead());
             if (head.IsRedirect)
             {
-                var location = head["Location"] ?? throw new ToolFailure($"{url}: HTTP {head.Status} redirect without a Location");
+                var location = head["Location"] ?? throw new ToolFailure($"{url}: HTTP {head.Status} redirect "
+                    + "without a Location");
                 if (hop + 1 >= MaxRedirects) throw new ToolFailure($"{url}: more than {MaxRedirects} redirects");
                 url = url.Resolve(location);
                 continue;
@@ -44,19 +46,22 @@ public sealed class HttpFetch(long maxBytes, int timeoutMs = 30_000)
             if (head.Status != 200) throw new ToolFailure($"{url}: the server answered HTTP {head.Status} {head.Reason}");
             var length = head.ContentLength;
             if (length > maxBytes)
-                throw new ToolFailure($"{url} is {Say.Size(length.Value)}, more than the limit of {Say.Size(maxBytes)} (raise it with --max-size-mb)");
+                throw new ToolFailure($"{url} is {Say.Size(length.Value)}, more than the limit of "
+                    + $"{Say.Size(maxBytes)} (raise it with --max-size-mb)");
             var bar = progress?.Invoke(head.Chunked ? -1 : length ?? -1);
             long total = 0;
             void Sink(ReadOnlySpan<byte> data)
             {
                 total += data.Length;
-                if (total > maxBytes) throw new ToolFailure($"{url}: the download passed the limit of {Say.Size(maxBytes)} (raise it with --max-size-mb)");
+                if (total > maxBytes) throw new ToolFailure($"{url}: the download passed the limit of "
+                    + $"{Say.Size(maxBytes)} (raise it with --max-size-mb)");
                 output.Write(data);
                 bar?.Report(total);
             }
             if (head.Chunked) reader.ReadChunked(Sink);
             else reader.ReadBody(length, Sink);
-            if (length is { } l && total != l) throw new ToolFailure($"{url}: the connection ended after {total} of {l} bytes");
+            if (length is { } l && total != l) throw new ToolFailure($"{url}: the connection ended after {total} of "
+                + $"{l} bytes");
             bar?.Finish();
             return url;
         }
@@ -68,7 +73,8 @@ public sealed class HttpFetch(long maxBytes, int timeoutMs = 30_000)
         Exception? last = null;
         foreach (var a in addresses)
         {
-            var s = new Socket(a.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = timeoutMs, SendTimeout = timeoutMs, NoDelay = true };
+            var s = new Socket(a.AddressFamily, SocketType.Stream,
+                ProtocolType.Tcp) { ReceiveTimeout = timeoutMs, SendTimeout = timeoutMs, NoDelay = true };
             try
             {
                 using var cts = new CancellationTokenSource(timeoutMs);
@@ -82,7 +88,8 @@ public sealed class HttpFetch(long maxBytes, int timeoutMs = 30_000)
             }
         }
         var why = last is OperationCanceledException ? $"no answer within {timeoutMs / 1000} s" : last?.Message;
-        throw new ToolFailure($"cannot connect to {url.Host} port {url.Port}: {why}. Is the network up (ip addr), and the server running?");
+        throw new ToolFailure($"cannot connect to {url.Host} port {url.Port}: {why}. Is the network up (ip addr), "
+            + "and the server running?");
     }
 
     /// <summary>An address literal, then /etc/hosts, then the system resolver.</summary>
@@ -91,7 +98,8 @@ public sealed class HttpFetch(long maxBytes, int timeoutMs = 30_000)
         if (IPAddress.TryParse(host, out var ip)) return [ip];
         try
         {
-            if (File.Exists("/etc/hosts") && HostsFile.Lookup(File.ReadAllText("/etc/hosts"), host) is { Count: > 0 } fromHosts) return fromHosts;
+            if (File.Exists("/etc/hosts") && HostsFile.Lookup(File.ReadAllText("/etc/hosts"),
+                host) is { Count: > 0 } fromHosts) return fromHosts;
         }
         catch (IOException) { }
         try
@@ -100,7 +108,8 @@ public sealed class HttpFetch(long maxBytes, int timeoutMs = 30_000)
             if (found.Length > 0) return found;
         }
         catch (SocketException) { }
-        throw new ToolFailure($"cannot resolve the host name '{host}' (no /etc/hosts entry, and the resolver found nothing). "
+        throw new ToolFailure($"cannot resolve the host name '{host}' (no /etc/hosts entry, and the resolver found "
+            + "nothing). "
                               + "Use the server's IP address in the URL, or check /etc/resolv.conf");
     }
 }
@@ -147,7 +156,8 @@ public sealed class HttpReader(Stream s)
             var n = head.Count;
             if (n >= 4 && head[n - 4] == '\r' && head[n - 3] == '\n' && head[n - 2] == '\r' && head[n - 1] == '\n')
                 return head.GetRange(0, n - 4).ToArray();
-            if (n > HttpResponseHead.MaxHeadBytes) throw new ToolFailure($"the response head is longer than {HttpResponseHead.MaxHeadBytes} bytes");
+            if (n > HttpResponseHead.MaxHeadBytes) throw new ToolFailure($"the response head is longer than "
+                + $"{HttpResponseHead.MaxHeadBytes} bytes");
         }
     }
 
@@ -173,7 +183,8 @@ public sealed class HttpReader(Stream s)
             var line = ReadLine();
             var semi = line.IndexOf(';');
             var hex = (semi < 0 ? line : line[..semi]).Trim();
-            if (hex.Length == 0 || hex.Length > 15 || !long.TryParse(hex, System.Globalization.NumberStyles.HexNumber, null, out var size))
+            if (hex.Length == 0 || hex.Length > 15 || !long.TryParse(hex,
+                System.Globalization.NumberStyles.HexNumber, null, out var size))
                 throw new ToolFailure($"bad chunk size line '{new string(line.Take(40).ToArray())}' in a chunked response");
             if (size == 0)
             {

@@ -10,7 +10,8 @@ public sealed record HttpResponseHead(int Status, string Reason, IReadOnlyDictio
 
     public string? this[string name] => Headers.TryGetValue(name, out var v) ? v : null;
 
-    public bool Chunked => this["Transfer-Encoding"]?.Split(',').Any(t => t.Trim().Equals("chunked", StringComparison.OrdinalIgnoreCase)) == true;
+    public bool Chunked => this["Transfer-Encoding"]?.Split(',').Any(t => t.Trim().Equals("chunked",
+        StringComparison.OrdinalIgnoreCase)) == true;
 
     /// <summary>Content-Length, or null when absent (body until the connection closes, or chunked).</summary>
     public long? ContentLength
@@ -19,7 +20,8 @@ public sealed record HttpResponseHead(int Status, string Reason, IReadOnlyDictio
         {
             var v = this["Content-Length"];
             if (v is null) return null;
-            return long.TryParse(v.Trim(), out var n) && n >= 0 ? n : throw new InvalidDataException($"bad Content-Length '{v}'");
+            return long.TryParse(v.Trim(), out var n) && n >= 0 ? n
+                : throw new InvalidDataException($"bad Content-Length '{v}'");
         }
     }
 

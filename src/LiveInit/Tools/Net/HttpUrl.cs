@@ -11,14 +11,16 @@ public sealed record HttpUrl(string Scheme, string Host, int Port, string Target
     public override string ToString() => $"{Scheme}://{HostHeader}{Target}";
 
     public static bool LooksLikeUrl(string s) =>
-        s.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || s.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+        s.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || s.StartsWith("https://",
+            StringComparison.OrdinalIgnoreCase);
 
     public static HttpUrl Parse(string text)
     {
         var sep = text.IndexOf("://", StringComparison.Ordinal);
         if (sep < 0) throw new FormatException($"'{text}' is not a URL (http://HOST/PATH)");
         var scheme = text[..sep].ToLowerInvariant();
-        if (scheme is not ("http" or "https")) throw new FormatException($"'{scheme}://' is not supported: use http:// or https://");
+        if (scheme is not ("http" or "https")) throw new FormatException($"'{scheme}://' is not supported: use "
+            + "http:// or https://");
         var rest = text[(sep + 3)..];
         var slash = rest.IndexOfAny(['/', '?', '#']);
         var authority = slash < 0 ? rest : rest[..slash];
@@ -27,7 +29,8 @@ public sealed record HttpUrl(string Scheme, string Host, int Port, string Target
         if (hash >= 0) target = target[..hash];
         if (target.StartsWith('?')) target = "/" + target;
         if (authority.Contains('@')) throw new FormatException("user names and passwords in URLs are not supported");
-        if (target.Any(c => c <= ' ' || c == 0x7f)) throw new FormatException("the URL holds spaces or control characters; encode them as %20 etc.");
+        if (target.Any(c => c <= ' ' || c == 0x7f)) throw new FormatException("the URL holds spaces or control "
+            + "characters; encode them as %20 etc.");
         string host;
         var port = scheme == "https" ? 443 : 80;
         if (authority.StartsWith('['))

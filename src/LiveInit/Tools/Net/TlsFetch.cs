@@ -20,27 +20,32 @@ public static class TlsFetch
             if (insecure) args.Add("--insecure");
             args.Add(url);
             say.Step($"downloading {url} with curl{(insecure ? " (certificate NOT verified: -i)" : "")}");
-            Check(ExternalTool.Run(curl, args, Progress.IsTerminal ? l => Console.Error.Write("\r" + l) : null), "curl", url);
+            Check(ExternalTool.Run(curl, args, Progress.IsTerminal ? l => Console.Error.Write("\r" + l) : null),
+                "curl", url);
             return;
         }
         if (ExternalTool.Find("wget") is { } wget)
         {
             var busybox = IsBusybox(wget);
             if (busybox && !insecure)
-                throw new ToolFailure($"only BusyBox wget is here to fetch {url}, and it does not verify certificates. Install curl "
+                throw new ToolFailure($"only BusyBox wget is here to fetch {url}, and it does not verify "
+                    + "certificates. Install curl "
                                       + "(or GNU wget), or accept an unverified download with -i / --insecure");
             var args = new List<string> { "-O", file };
             if (!busybox) args.AddRange(["--max-redirect=5", "--quota=" + maxBytes]);
             if (!Progress.IsTerminal) args.Add("-q");
             if (insecure && !busybox) args.Add("--no-check-certificate");
             args.Add(url);
-            say.Step($"downloading {url} with {(busybox ? "BusyBox " : "")}wget{(insecure ? " (certificate NOT verified: -i)" : "")}");
+            say.Step($"downloading {url} with "
+                + $"{(busybox ? "BusyBox " : "")}wget{(insecure ? " (certificate NOT verified: -i)" : "")}");
             Check(ExternalTool.Run(wget, args), "wget", url);
             if (new FileInfo(file).Length > maxBytes)
-                throw new ToolFailure($"{url} is larger than the limit of {Say.Size(maxBytes)} (raise it with --max-size-mb)");
+                throw new ToolFailure($"{url} is larger than the limit of {Say.Size(maxBytes)} (raise it with "
+                    + "--max-size-mb)");
             return;
         }
-        throw new ToolFailure($"{url} needs a TLS client and none is installed: install curl (or wget), or fetch the file by other "
+        throw new ToolFailure($"{url} needs a TLS client and none is installed: install curl (or wget), or fetch the "
+            + "file by other "
                               + "means and give its path");
     }
 

@@ -20,17 +20,20 @@ public sealed class OverlayFiles(OverlayLocator where, Say say)
     {
         using var dev = DeviceMount.Writable(device, where.System.Mounts, say);
         if (dev.Label is null || dev.Uuid is null)
-            throw new ToolFailure($"{device} has no filesystem LABEL or UUID, which the overlay's name needs (overlay-LABEL-UUID); set a label first");
+            throw new ToolFailure($"{device} has no filesystem LABEL or UUID, which the overlay's name needs "
+                + "(overlay-LABEL-UUID); set a label first");
         var name = $"overlay-{dev.Label}-{dev.Uuid}";
         using var medium = MediumRoot.Open(dev.MountPoint);
         using (medium.EnsureDirectory(where.LiveDir)) { }
         var rel = $"{where.LiveDir}/{name}";
         var dir = Path.Combine(dev.MountPoint, where.LiveDir);
         if (medium.Lookup(rel).Kind != EntryKind.Missing)
-            throw new ToolFailure($"{Path.Combine(dir, name)} already exists; grow it with 'liveinit overlay resize' or empty it with 'liveinit overlay reset'");
+            throw new ToolFailure($"{Path.Combine(dir, name)} already exists; grow it with 'liveinit overlay resize' "
+                + "or empty it with 'liveinit overlay reset'");
         if (homeMiB is not null && medium.Lookup($"{where.LiveDir}/home.img").Kind != EntryKind.Missing)
             throw new ToolFailure($"{dir}/home.img already exists; nothing was created");
-        FileSpace.Require(dir, ((overlayfs ? 0 : sizeMiB) + (homeMiB ?? 0)) << 20, "the overlay" + (homeMiB is null ? "" : " and home.img"));
+        FileSpace.Require(dir, ((overlayfs ? 0 : sizeMiB) + (homeMiB ?? 0)) << 20, "the overlay" + (homeMiB is null
+            ? "" : " and home.img"));
         if (overlayfs)
         {
             using (medium.EnsureDirectory(rel)) { }
@@ -66,10 +69,12 @@ public sealed class OverlayFiles(OverlayLocator where, Say say)
     public int Resize(string? given, long sizeMiB)
     {
         var file = given is null && where.Running() is { CowFile: { } running } ? running : where.Overlay(given);
-        if (Directory.Exists(file)) throw new ToolFailure($"{file} is an overlayfs folder: it grows with its filesystem, there is nothing to resize");
+        if (Directory.Exists(file)) throw new ToolFailure($"{file} is an overlayfs folder: it grows with its "
+            + "filesystem, there is nothing to resize");
         var size = new FileInfo(file).Length;
         var bytes = sizeMiB << 20;
-        if (bytes < size) throw new ToolFailure($"{file} is {size >> 20} MiB; shrinking an overlay is refused (it would lose data)");
+        if (bytes < size) throw new ToolFailure($"{file} is {size >> 20} MiB; shrinking an overlay is refused (it "
+            + "would lose data)");
         if (bytes == size) { say.Step($"{file} is already {sizeMiB} MiB"); return 0; }
         WritableMount.Ensure(file, where.System.Mounts, say);
         FileSpace.Require(Path.GetDirectoryName(file)!, bytes - size, $"growing {Path.GetFileName(file)}");
@@ -78,7 +83,8 @@ public sealed class OverlayFiles(OverlayLocator where, Say say)
         FileSpace.Extend(file, bytes, "extending");
         foreach (var l in loops) LoopBacking.SetCapacity(l);
         if (loops.Count > 0 && where.Running() is { Status.Invalid: false } s)
-            say.Step($"live-rw now: {Say.Size(s.Status.UsedBytes)} of {Say.Size(s.Status.TotalBytes)} used ({s.Status.Percent:F1}%)");
+            say.Step($"live-rw now: {Say.Size(s.Status.UsedBytes)} of {Say.Size(s.Status.TotalBytes)} used "
+                + $"({s.Status.Percent:F1}%)");
         return 0;
     }
 
@@ -92,7 +98,8 @@ public sealed class OverlayFiles(OverlayLocator where, Say say)
         if (Directory.Exists(file))
         {
             if (where.System.Root?.Option("upperdir") is { } up && Path.GetFullPath(up) == file)
-                throw new ToolFailure($"{file} is the upper layer of the running root; boot with rd.live.overlay.reset to empty it");
+                throw new ToolFailure($"{file} is the upper layer of the running root; boot with "
+                    + "rd.live.overlay.reset to empty it");
             TreeRemover.RemoveChildren(file);
             var work = Path.Combine(Path.GetDirectoryName(file)!, "ovlwork");
             if (Directory.Exists(work)) TreeRemover.RemoveChildren(work);
@@ -100,7 +107,8 @@ public sealed class OverlayFiles(OverlayLocator where, Say say)
             return 0;
         }
         if (OverlayLocator.InUse(file) is { Count: > 0 } loops && !force)
-            throw new ToolFailure($"{file} is in use ({string.Join(", ", loops)}); boot with rd.live.overlay.reset to empty it, or add --force "
+            throw new ToolFailure($"{file} is in use ({string.Join(", ", loops)}); boot with rd.live.overlay.reset "
+                + "to empty it, or add --force "
                                   + "to drop every change at the next boot");
         ZeroHeader(file);
         say.Step($"reset {file}: it starts empty at the next boot");
@@ -121,9 +129,11 @@ public sealed class OverlayFiles(OverlayLocator where, Say say)
     public int Recover(string? given, string? image, long? addMiB)
     {
         var file = where.Overlay(given);
-        if (Directory.Exists(file)) throw new ToolFailure($"{file} is an overlayfs folder; only dm-snapshot overlay files become Invalid");
+        if (Directory.Exists(file)) throw new ToolFailure($"{file} is an overlayfs folder; only dm-snapshot overlay "
+            + "files become Invalid");
         if (OverlayLocator.InUse(file) is { Count: > 0 } loops)
-            throw new ToolFailure($"{file} is in use ({string.Join(", ", loops)}), so it is not Invalid; nothing to recover");
+            throw new ToolFailure($"{file} is in use ({string.Join(", ", loops)}), so it is not Invalid; nothing to "
+                + "recover");
         var header = SnapshotHeader.Read(file);
         if (header.IsNew) throw new ToolFailure($"{file} is empty (never used, or reset): nothing to recover");
         if (!header.IsSnapshot) throw new ToolFailure($"{file} is not a dm-snapshot COW (no SnAp header)");
@@ -155,7 +165,8 @@ public sealed class OverlayFiles(OverlayLocator where, Say say)
         }
         say.Step($"enlarging {file} by {add >> 20} MiB");
         FileSpace.Extend(file, size + add, "extending");
-        say.Step($"recovered {file} ({(size + add) >> 20} MiB); reboot to use it, and fold it into the image with 'liveinit overlay merge' soon");
+        say.Step($"recovered {file} ({(size + add) >> 20} MiB); reboot to use it, and fold it into the image with "
+            + "'liveinit overlay merge' soon");
         return 0;
     }
 
@@ -167,10 +178,12 @@ public sealed class OverlayFiles(OverlayLocator where, Say say)
         using (var c = LoopDevice.Attach(cow, readOnly: false))
         {
             var sectors = (ulong)new FileInfo(origin).Length / 512;
-            var target = SnapshotTarget.Create(DmDevice.DevNumber(o.Path), DmDevice.DevNumber(c.Path), sectors, persistent: true,
+            var target = SnapshotTarget.Create(DmDevice.DevNumber(o.Path), DmDevice.DevNumber(c.Path), sectors,
+                persistent: true,
                 chunk is > 0 and <= 1024 ? chunk : 8);
             try { DmDevice.Create(name, [target]); }
-            catch (NativeException e) { throw new ToolFailure($"device-mapper refused the snapshot ({e.Message}); the COW's metadata may be damaged"); }
+            catch (NativeException e) { throw new ToolFailure($"device-mapper refused the snapshot ({e.Message}); "
+                + "the COW's metadata may be damaged"); }
         }
         try
         {
@@ -184,7 +197,8 @@ public sealed class OverlayFiles(OverlayLocator where, Say say)
         finally
         {
             Libc.Sync();
-            try { DmDevice.Remove(name); } catch (IOException e) { say.Warn($"could not remove /dev/mapper/{name}: {e.Message}"); }
+            try { DmDevice.Remove(name); } catch (IOException e) { say.Warn($"could not remove /dev/mapper/{name}: "
+                + $"{e.Message}"); }
         }
     }
 
@@ -192,7 +206,8 @@ public sealed class OverlayFiles(OverlayLocator where, Say say)
     {
         using var fd = Libc.Open(file, Libc.O_WRONLY);
         var b = BitConverter.GetBytes(valid);
-        using (var s = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(Libc.Dup(fd, file), true), FileAccess.Write))
+        using (var s = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(Libc.Dup(fd, file), true),
+            FileAccess.Write))
         {
             s.Position = SnapshotHeader.ValidOffset;
             s.Write(b);

@@ -53,7 +53,8 @@ public sealed class OverlayLocator(LiveSystem system)
         foreach (var mp in new[] { OverlayDeviceMount, MediumMount }.Distinct())
         {
             if (System.Mounts.At(mp) is null) continue;
-            if (rel is not null) { if (Libc.TryLstat(Path.Combine(mp, rel), out _)) found.Add(Path.Combine(mp, rel)); continue; }
+            if (rel is not null) { if (Libc.TryLstat(Path.Combine(mp, rel), out _)) found.Add(Path.Combine(mp,
+                rel)); continue; }
             var dir = Path.Combine(mp, LiveDir);
             if (!Directory.Exists(dir)) continue;
             found.AddRange(Directory.GetFileSystemEntries(dir, "overlay-*").Order(StringComparer.Ordinal));
@@ -74,7 +75,8 @@ public sealed class OverlayLocator(LiveSystem system)
         return all.Count switch
         {
             1 => all[0],
-            0 => throw new ToolFailure($"no persistent overlay ({LiveDir}/overlay-LABEL-UUID) on the mounted media ({MediumMount}, "
+            0 => throw new ToolFailure($"no persistent overlay ({LiveDir}/overlay-LABEL-UUID) on the mounted media "
+                + $"({MediumMount}, "
                                        + $"{OverlayDeviceMount}); give its path"),
             _ => throw new ToolFailure($"more than one overlay: {string.Join(", ", all)}; give the one you mean"),
         };
@@ -102,13 +104,16 @@ public sealed class OverlayLocator(LiveSystem system)
         Libc.MkdirAll(mp);
         using (var loop = Devices.LoopDevice.Attach(full, readOnly: true))
             try { Libc.Mount(loop.Path, mp, "squashfs", Libc.MS_RDONLY, null); }
-            catch (NativeException e) { throw new ToolFailure($"{full} is neither an ext image nor a squashfs holding LiveOS/rootfs.img ({e.Message})"); }
-        cleanup = new Unmount(mp, Interruption.OnInterrupt(() => { Libc.TryUmount(mp, Libc.MNT_DETACH); Libc.TryRmdir(mp); }));
+            catch (NativeException e) { throw new ToolFailure($"{full} is neither an ext image nor a squashfs "
+                + $"holding LiveOS/rootfs.img ({e.Message})"); }
+        cleanup = new Unmount(mp, Interruption.OnInterrupt(() => { Libc.TryUmount(mp,
+            Libc.MNT_DETACH); Libc.TryRmdir(mp); }));
         foreach (var inner in new[] { "LiveOS/rootfs.img", "LiveOS/ext3fs.img" })
             if (File.Exists(Path.Combine(mp, inner))) return Path.Combine(mp, inner);
         cleanup.Dispose();
         cleanup = null;
-        throw new ToolFailure($"{full} holds no LiveOS/rootfs.img: it is a flat image, whose overlays are overlayfs folders, not dm-snapshot files");
+        throw new ToolFailure($"{full} holds no LiveOS/rootfs.img: it is a flat image, whose overlays are overlayfs "
+            + "folders, not dm-snapshot files");
     }
 
     public string SquashImage => System.Plan is { Dialect: "dracut" } p && p.Image.Candidates.Count > 0

@@ -21,9 +21,11 @@ public sealed class OverlayMerge(OverlayLocator where, Say say)
     public int Run(string? given, string? image, string? work, bool toRootfs, string compression, string? level)
     {
         var cow = where.Overlay(given);
-        if (Directory.Exists(cow)) throw new ToolFailure($"{cow} is an overlayfs folder: merge folds dm-snapshot overlay files");
+        if (Directory.Exists(cow)) throw new ToolFailure($"{cow} is an overlayfs folder: merge folds dm-snapshot "
+            + "overlay files");
         if (OverlayLocator.InUse(cow) is { Count: > 0 } loops)
-            throw new ToolFailure($"{cow} is in use ({string.Join(", ", loops)}): the running root writes to it. Boot without "
+            throw new ToolFailure($"{cow} is in use ({string.Join(", ", loops)}): the running root writes to it. "
+                + "Boot without "
                                   + "rd.live.overlay (changes in RAM) and run the merge from there");
         var header = SnapshotHeader.Read(cow);
         if (header.IsNew) throw new ToolFailure($"{cow} is empty: nothing to merge");
@@ -44,7 +46,8 @@ public sealed class OverlayMerge(OverlayLocator where, Say say)
             var originBytes = new FileInfo(origin).Length;
             var sectors = (ulong)originBytes / 512;
             Cleanup();
-            var workRoot = toRootfs ? null : Path.Combine(Path.GetFullPath(work ?? "/tmp"), $"liveinit-merge-{Environment.ProcessId}");
+            var workRoot = toRootfs ? null : Path.Combine(Path.GetFullPath(work ?? "/tmp"),
+                $"liveinit-merge-{Environment.ProcessId}");
             using var rootfsResult = toRootfs ? new AtomicOutput(rootfsOut) : null;
             using var interrupted = Interruption.OnInterrupt(() =>
             {
@@ -55,10 +58,13 @@ public sealed class OverlayMerge(OverlayLocator where, Say say)
             {
                 using (var o = LoopDevice.Attach(origin, readOnly: true))
                 using (var c = LoopDevice.Attach(cow, readOnly: true))
-                    DmDevice.Create(Ori, [SnapshotTarget.Create(DmDevice.DevNumber(o.Path), DmDevice.DevNumber(c.Path), sectors, true,
+                    DmDevice.Create(Ori, [SnapshotTarget.Create(DmDevice.DevNumber(o.Path),
+                        DmDevice.DevNumber(c.Path), sectors, true,
                         header.ChunkSectors is > 0 and <= 1024 ? (int)header.ChunkSectors : 8)], readOnly: true);
-                var used = SnapshotStatus.Parse(DmDevice.Status(Ori)) ?? throw new ToolFailure($"the snapshot of {cow} reports '{DmDevice.Status(Ori)}'");
-                say.Step($"merging {Path.GetFileName(cow)} ({Say.Size(used.UsedBytes)} of changes) into {Path.GetFileName(origin)} ({Say.Size(originBytes)})");
+                var used = SnapshotStatus.Parse(DmDevice.Status(Ori))
+                    ?? throw new ToolFailure($"the snapshot of {cow} reports '{DmDevice.Status(Ori)}'");
+                say.Step($"merging {Path.GetFileName(cow)} ({Say.Size(used.UsedBytes)} of changes) into "
+                    + $"{Path.GetFileName(origin)} ({Say.Size(originBytes)})");
                 CheckSpace(toRootfs, workRoot, mediumDir, squash, originBytes, used.UsedBytes);
                 string newFs;
                 if (toRootfs) newFs = rootfsResult!.TempPath;
@@ -75,13 +81,15 @@ public sealed class OverlayMerge(OverlayLocator where, Say say)
                 if (toRootfs)
                 {
                     rootfsResult!.Commit(replace: squash == rootfsOut);
-                    if (squash != rootfsOut) { Libc.Unlink(squash); say.Step($"removed {squash}: the root is now {rootfsOut}"); }
+                    if (squash != rootfsOut) { Libc.Unlink(squash); say.Step($"removed {squash}: the root is now "
+                        + $"{rootfsOut}"); }
                 }
                 else
                 {
                     using var squashResult = new AtomicOutput(squash);
                     say.Step($"compressing the merged root into {squash} ({compression})");
-                    Mksquashfs.Run(workRoot!, squashResult.TempPath, Mksquashfs.Compression(compression, level), "recompress the merged root", say);
+                    Mksquashfs.Run(workRoot!, squashResult.TempPath, Mksquashfs.Compression(compression, level),
+                        "recompress the merged root", say);
                     squashResult.Commit(replace: true);
                 }
             }
@@ -98,7 +106,8 @@ public sealed class OverlayMerge(OverlayLocator where, Say say)
 
     /// <summary>Refuses before anything is written: the work folder needs the image's full size; the medium needs
     /// the new squashfs (at most the old one plus the changes) beside the old one, or the uncompressed image.</summary>
-    private static void CheckSpace(bool toRootfs, string? workRoot, string mediumDir, string squash, long originBytes, long changes)
+    internal static void CheckSpace(bool toRootfs, string? workRoot, string mediumDir, string squash,
+        long originBytes, long changes)
     {
         if (toRootfs) { FileSpace.Require(mediumDir, originBytes, "the merged, uncompressed rootfs.img"); return; }
         var work = Path.GetDirectoryName(workRoot!)!;
@@ -125,7 +134,8 @@ public sealed class OverlayMerge(OverlayLocator where, Say say)
             try { DmDevice.Create(Mir, [table]); }
             catch (NativeException e2)
             {
-                throw new ToolFailure($"device-mapper refused the mirror ({e2.Message}); the kernel needs the dm-mirror module (modprobe dm-mirror)");
+                throw new ToolFailure($"device-mapper refused the mirror ({e2.Message}); the kernel needs the "
+                    + "dm-mirror module (modprobe dm-mirror)");
             }
         }
         var bar = new Progress("mirroring", 0, bytes: false);
@@ -133,13 +143,16 @@ public sealed class OverlayMerge(OverlayLocator where, Say say)
         long lastDone = -1, lastChange = started;
         while (true)
         {
-            var st = MirrorStatus.Parse(DmDevice.Status(Mir)) ?? throw new ToolFailure($"unexpected mirror status '{DmDevice.Status(Mir)}'");
-            if (st.Failed) throw new ToolFailure($"the mirror reports a failed leg ({st.Health}); the image or the overlay cannot be read");
+            var st = MirrorStatus.Parse(DmDevice.Status(Mir)) ?? throw new ToolFailure($"unexpected mirror status "
+                + $"'{DmDevice.Status(Mir)}'");
+            if (st.Failed) throw new ToolFailure($"the mirror reports a failed leg ({st.Health}); the image or the "
+                + "overlay cannot be read");
             if (bar.Total != st.Regions) bar = new Progress("mirroring", st.Regions, bytes: false);
             bar.Report(st.InSync);
             if (st.Done) break;
             if (st.InSync != lastDone) { lastDone = st.InSync; lastChange = Environment.TickCount64; }
-            else if (Environment.TickCount64 - lastChange > 120_000) throw new ToolFailure("the mirror made no progress for 2 minutes");
+            else if (Environment.TickCount64 - lastChange > 120_000) throw new ToolFailure("the mirror made no "
+                + "progress for 2 minutes");
             Thread.Sleep(250);
         }
         bar.Finish();

@@ -19,14 +19,17 @@ public static class OverlayStatus
             if (snap.Status.Invalid)
             {
                 Console.Out.WriteLine($"overlay: {snap.Name} (dm-snapshot, COW {cow}, {kind}): {snap.Status.Problem}");
-                say.Warn("the COW space ran out: the root has stopped accepting changes. Reboot (the boot falls back to RAM), then run "
+                say.Warn("the COW space ran out: the root has stopped accepting changes. Reboot (the boot falls back "
+                    + "to RAM), then run "
                          + "'liveinit overlay recover' and think about 'liveinit overlay merge'");
                 return InvalidExit;
             }
             Console.Out.WriteLine($"overlay: {snap.Name} (dm-snapshot, COW {cow}, {kind}): "
-                                  + $"{Say.Size(snap.Status.UsedBytes)} of {Say.Size(snap.Status.TotalBytes)} used ({snap.Status.Percent:F1}%)");
+                                  + $"{Say.Size(snap.Status.UsedBytes)} of {Say.Size(snap.Status.TotalBytes)} used "
+                                      + $"({snap.Status.Percent:F1}%)");
             if (snap.Status.Percent > 80)
-                say.Warn("the overlay is nearly full; grow it ('liveinit overlay resize') or fold it into the image ('liveinit overlay merge')");
+                say.Warn("the overlay is nearly full; grow it ('liveinit overlay resize') or fold it into the image "
+                    + "('liveinit overlay merge')");
             return 0;
         }
         var root = where.System.Root;
@@ -37,10 +40,12 @@ public static class OverlayStatus
             var free = (long)fs.BlocksAvailable * fs.BlockSize;
             var used = total - (long)fs.BlocksFree * fs.BlockSize;
             var kind = fs.Type == StatfsBuf.TMPFS_MAGIC ? "in RAM (tmpfs)" : "persistent";
-            Console.Out.WriteLine($"overlay: overlayfs, upper {upper} ({kind}): {Say.Size(used)} used, {Say.Size(free)} free of "
+            Console.Out.WriteLine($"overlay: overlayfs, upper {upper} ({kind}): {Say.Size(used)} used, "
+                + $"{Say.Size(free)} free of "
                                   + $"{Say.Size(total)} ({(total == 0 ? 0 : 100.0 * used / total):F1}% used)");
             return 0;
         }
-        throw new ToolFailure($"/ is {root?.FsType ?? "unknown"} on {root?.Source ?? "?"}: neither a dm-snapshot live root nor an overlayfs");
+        throw new ToolFailure($"/ is {root?.FsType ?? "unknown"} on {root?.Source ?? "?"}: neither a dm-snapshot "
+            + "live root nor an overlayfs");
     }
 }

@@ -19,13 +19,15 @@ public sealed record SnapshotStatus(long UsedSectors, long TotalSectors, long Me
         var words = t.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (words.Length < 1) return null;
         var slash = words[0].IndexOf('/');
-        if (slash < 0 || !long.TryParse(words[0][..slash], out var used) || !long.TryParse(words[0][(slash + 1)..], out var total)) return null;
+        if (slash < 0 || !long.TryParse(words[0][..slash], out var used) || !long.TryParse(words[0][(slash + 1)..],
+            out var total)) return null;
         var meta = words.Length > 1 && long.TryParse(words[1], out var m) ? m : 0;
         return new SnapshotStatus(used, total, meta, null);
     }
 }
 
-/// <summary>The table of a snapshot target: "&lt;origin&gt; &lt;cow&gt; P|N|PO &lt;chunk sectors&gt;" (devices as major:minor).</summary>
+/// <summary>The table of a snapshot target: "&lt;origin&gt; &lt;cow&gt; P|N|PO &lt;chunk sectors&gt;" (devices as
+/// major:minor).</summary>
 public sealed record SnapshotTable(string Origin, string Cow, bool Persistent, int ChunkSectors)
 {
     public static SnapshotTable? Parse(string table)
@@ -36,8 +38,10 @@ public sealed record SnapshotTable(string Origin, string Cow, bool Persistent, i
     }
 }
 
-/// <summary>The status of a mirror target (dm-raid1.c mirror_status): "&lt;#legs&gt; &lt;dev&gt;... &lt;in-sync&gt;/&lt;regions&gt;
-/// 1 &lt;health&gt; &lt;log status&gt;", health one letter per leg (A alive, D dead, S sync failure, R read failure, F flush failure, U unclassified).</summary>
+/// <summary>The status of a mirror target (dm-raid1.c mirror_status): "&lt;#legs&gt; &lt;dev&gt;...
+/// &lt;in-sync&gt;/&lt;regions&gt;
+/// 1 &lt;health&gt; &lt;log status&gt;", health one letter per leg (A alive, D dead, S sync failure, R read failure, F
+/// flush failure, U unclassified).</summary>
 public sealed record MirrorStatus(long InSync, long Regions, string Health)
 {
     public bool Done => InSync == Regions;
@@ -49,7 +53,8 @@ public sealed record MirrorStatus(long InSync, long Regions, string Health)
         if (w.Length < 1 || !int.TryParse(w[0], out var legs) || legs < 1 || w.Length < legs + 4) return null;
         var ratio = w[legs + 1];
         var slash = ratio.IndexOf('/');
-        if (slash < 0 || !long.TryParse(ratio[..slash], out var done) || !long.TryParse(ratio[(slash + 1)..], out var all)) return null;
+        if (slash < 0 || !long.TryParse(ratio[..slash], out var done) || !long.TryParse(ratio[(slash + 1)..],
+            out var all)) return null;
         return new MirrorStatus(done, all, w[legs + 3]);
     }
 }

@@ -9,7 +9,8 @@ public static class PersistFiles
 {
     public static int Create(RemasterTarget target, string kind, long sizeMiB, LiveSystem system, Say say)
     {
-        if (kind is not ("rootfs" or "homefs")) throw new ToolFailure($"the persistence file is rootfs or homefs, not '{kind}'");
+        if (kind is not ("rootfs" or "homefs")) throw new ToolFailure($"the persistence file is rootfs or homefs, "
+            + $"not '{kind}'");
         var file = Path.Combine(target.Directory, kind);
         if (File.Exists(file)) throw new ToolFailure($"{file} already exists");
         if (sizeMiB < 8) throw new ToolFailure("a persistence file needs at least 8 MiB");
@@ -21,7 +22,8 @@ public static class PersistFiles
         Ext4Tools.Make(o.TempPath, kind, kind == "rootfs" ? Backstore.BackingStore.Layout : [], say);
         FileSpace.Reserve(o.TempPath);
         o.Commit();
-        say.Step($"created {file} ({sizeMiB} MiB ext4); boot with {(kind == "rootfs" ? "persist_root" : "persist_home")} to use it");
+        say.Step($"created {file} ({sizeMiB} MiB ext4); boot with "
+            + $"{(kind == "rootfs" ? "persist_root" : "persist_home")} to use it");
         return 0;
     }
 }

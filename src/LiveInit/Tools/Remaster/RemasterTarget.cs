@@ -16,9 +16,11 @@ public sealed record RemasterTarget(string Directory, string ImageName, bool Roo
         var plan = system.Plan;
         var antix = plan is { Dialect: "antix" } ? plan : null;
         if (dir is null && antix is null)
-            throw new ToolFailure("this system was not booted as antiX/MX live (bdir=, blabel=, ...); give the folder of the image with --dir");
+            throw new ToolFailure("this system was not booted as antiX/MX live (bdir=, blabel=, ...); give the "
+                + "folder of the image with --dir");
         var folder = Path.GetFullPath(dir ?? Path.Combine(antix!.Medium.MountPoint, antix.Remaster.Directory));
-        if (!System.IO.Directory.Exists(folder)) throw new ToolFailure($"{folder} does not exist (is the boot device mounted?)");
+        if (!System.IO.Directory.Exists(folder)) throw new ToolFailure($"{folder} does not exist (is the boot device "
+            + "mounted?)");
         var image = name ?? antix?.Remaster.ImageName ?? "linuxfs";
         var rootPersist = antix?.Writable is LoopFileUpper;
         var mount = system.Mounts.ForPath(folder)?.MountPoint ?? "/";

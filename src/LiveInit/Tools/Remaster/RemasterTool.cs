@@ -24,7 +24,8 @@ public sealed class RemasterTool(LiveSystem system, Say say)
         try
         {
             var upper = system.UpperDir();
-            if (File.Exists(target.Image)) quick = SizeEstimate.FromImageAndChanges(new FileInfo(target.Image).Length, new RootSelection([], []).DiskUsage(upper));
+            if (File.Exists(target.Image))
+                quick = SizeEstimate.FromImageAndChanges(new FileInfo(target.Image).Length, new RootSelection([], []).DiskUsage(upper));
         }
         catch (ToolFailure) { }
         return new Estimate(data, SizeEstimate.FromData(data), quick, FileSpace.Free(target.Directory), target.BootMount);
@@ -35,7 +36,8 @@ public sealed class RemasterTool(LiveSystem system, Say say)
         var e = Measure(target, selection);
         Console.Out.WriteLine($"data in the running root: {e.DataBytes >> 20} MiB");
         Console.Out.WriteLine($"estimated {target.ImageName}.new: {e.EstimateBytes >> 20} MiB (0.45 x data + 10 MiB)");
-        if (e.QuickBytes is { } q) Console.Out.WriteLine($"quick estimate: {q >> 20} MiB (current {target.ImageName} + 0.45 x the changes + 10 MiB)");
+        if (e.QuickBytes is { } q) Console.Out.WriteLine($"quick estimate: {q >> 20} MiB (current {target.ImageName} "
+            + "+ 0.45 x the changes + 10 MiB)");
         var need = e.EstimateBytes + RootfsBytes(target);
         Console.Out.WriteLine($"free on the boot device ({e.BootMount}): {e.FreeBytes >> 20} MiB: "
                               + (need <= e.FreeBytes ? "it fits" : $"NOT enough (about {need >> 20} MiB needed)"));
@@ -46,25 +48,32 @@ public sealed class RemasterTool(LiveSystem system, Say say)
     {
         var type = system.Mounts.ForPath(target.Directory)?.FsType;
         if (type is "iso9660" or "udf")
-            throw new ToolFailure($"the boot device is {type} (read-only by nature): live remastering needs a writable USB or hard-disk (frugal) install");
+            throw new ToolFailure($"the boot device is {type} (read-only by nature): live remastering needs a "
+                + "writable USB or hard-disk (frugal) install");
         foreach (var blocker in new[] { ".old", ".bad" })
             if (File.Exists(target.Image + blocker) && !force)
-                throw new ToolFailure($"{target.Image}{blocker} exists from an earlier remaster or rollback, and the boot will not apply a new "
-                                      + $"{target.ImageName}.new while it does. Delete or rename it first (or add --force to build anyway)");
-        if (File.Exists(target.New) && !force) throw new ToolFailure($"{target.New} already exists (waiting for a reboot); add --force to replace it");
+                throw new ToolFailure($"{target.Image}{blocker} exists from an earlier remaster or rollback, and the "
+                    + "boot will not apply a new "
+                                      + $"{target.ImageName}.new while it does. Delete or rename it first (or add "
+                                          + "--force to build anyway)");
+        if (File.Exists(target.New) && !force) throw new ToolFailure($"{target.New} already exists (waiting for a "
+            + "reboot); add --force to replace it");
         WritableMount.Ensure(target.Directory, system.Mounts, say);
         var e = Measure(target, selection);
         var need = e.EstimateBytes + RootfsBytes(target);
-        say.Step($"data {e.DataBytes >> 20} MiB, estimated {target.ImageName}.new {e.EstimateBytes >> 20} MiB, free {e.FreeBytes >> 20} MiB");
+        say.Step($"data {e.DataBytes >> 20} MiB, estimated {target.ImageName}.new {e.EstimateBytes >> 20} MiB, free "
+            + $"{e.FreeBytes >> 20} MiB");
         if (need > e.FreeBytes && !force)
-            throw new ToolFailure($"the new image is estimated at {need >> 20} MiB but {target.BootMount} has {e.FreeBytes >> 20} MiB free. "
+            throw new ToolFailure($"the new image is estimated at {need >> 20} MiB but {target.BootMount} has "
+                + $"{e.FreeBytes >> 20} MiB free. "
                                   + "Free some space, leave more out with -e, or add --force to try anyway");
         using var image = new AtomicOutput(target.New);
         say.Step($"squashing the running root into {target.New} ({compression})");
         var args = Mksquashfs.Compression(compression, level).Concat(selection.MksquashfsArgs());
         Mksquashfs.Run("/", image.TempPath, args, $"make {target.ImageName}.new (mksquashfs)", say);
         var actual = new FileInfo(image.TempPath).Length;
-        say.Step($"{target.ImageName}.new is {actual >> 20} MiB ({Say.Size(actual)}); the estimate was {e.EstimateBytes >> 20} MiB "
+        say.Step($"{target.ImageName}.new is {actual >> 20} MiB ({Say.Size(actual)}); the estimate was "
+            + $"{e.EstimateBytes >> 20} MiB "
                  + $"({(e.EstimateBytes == 0 ? 0 : 100.0 * actual / e.EstimateBytes):F0}% of it)");
         string md5;
         using (var s = new FileStream(image.TempPath, FileMode.Open, FileAccess.Read))
@@ -81,7 +90,8 @@ public sealed class RemasterTool(LiveSystem system, Say say)
         if (target.RootPersistence) NewRootfs(target, force);
         image.Commit(replace: force);
         say.Step($"wrote {target.New} and {Path.GetFileName(target.NewMd5)} (md5 {md5})");
-        say.Step($"reboot to use it: the boot renames {target.ImageName} to {target.ImageName}.old and {target.ImageName}.new to "
+        say.Step($"reboot to use it: the boot renames {target.ImageName} to {target.ImageName}.old and "
+            + $"{target.ImageName}.new to "
                  + $"{target.ImageName}; boot with 'rollback' to return to the old one");
         return 0;
     }

@@ -19,7 +19,8 @@ public sealed class RootSelection(IReadOnlyList<string> contentExcluded, IReadOn
     public IReadOnlyList<string> Excluded { get; } = excluded;
 
     public static RootSelection For(MountTable mounts, IEnumerable<string> userExcludes) =>
-        new(DefaultContentExcludes.Concat(mounts.Below("/").Select(m => m.TrimStart('/'))).Distinct().Order(StringComparer.Ordinal).ToList(),
+        new(DefaultContentExcludes.Concat(mounts.Below("/").Select(m
+            => m.TrimStart('/'))).Distinct().Order(StringComparer.Ordinal).ToList(),
             userExcludes.Select(e => e.Trim('/')).Where(e => e.Length > 0).ToList());
 
     /// <summary>The entry at <paramref name="rel"/> (relative to /) is left out.</summary>
@@ -77,5 +78,6 @@ public static class SizeEstimate
 
     public static long FromData(long dataBytes) => (long)(dataBytes * Ratio) + MarginBytes;
 
-    public static long FromImageAndChanges(long imageBytes, long changeBytes) => imageBytes + (long)(changeBytes * Ratio) + MarginBytes;
+    public static long FromImageAndChanges(long imageBytes, long changeBytes) => imageBytes
+        + (long)(changeBytes * Ratio) + MarginBytes;
 }

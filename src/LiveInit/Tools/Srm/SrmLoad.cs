@@ -50,7 +50,10 @@ public sealed class SrmLoad(LoadRequest request, LiveSystem system, Say say)
     {
         file = Path.GetFullPath(source);
         var mount = system.Mounts.ForPath(file);
-        var media = new[] { system.Plan?.Medium.MountPoint, "/run/archiso/bootmnt", "/run/initramfs/live", "/live/boot-dev", "/livemnt/boot" };
+        var media = new[]
+        {
+            system.Plan?.Medium.MountPoint, "/run/archiso/bootmnt", "/run/initramfs/live", "/live/boot-dev", "/livemnt/boot",
+        };
         if (mount is not null && mount.MountPoint != "/" && media.Contains(mount.MountPoint))
         {
             using var medium = MediumRoot.Open(mount.MountPoint);
@@ -109,14 +112,17 @@ public sealed class SrmLoad(LoadRequest request, LiveSystem system, Say say)
         using var interrupted = Interruption.OnInterrupt(() => { Libc.TryUmount(mp, Libc.MNT_DETACH); Libc.TryRmdir(mp); });
         try
         {
-            using (var loop = confined is null ? LoopDevice.Attach(file, readOnly: true) : LoopDevice.Attach(confined, readOnly: true))
+            using (var loop = confined is null ? LoopDevice.Attach(file, readOnly: true)
+                : LoopDevice.Attach(confined, readOnly: true))
             {
                 string? type;
                 using (var src = new FileProbeSource(loop.Path)) type = Prober.ProbeFilesystem(src).Get("TYPE");
                 if (type is not ("squashfs" or "erofs"))
-                    throw new ToolFailure($"{file} is {(type is null ? "not a filesystem image" : type)}, not an SRM (a squashfs image); a corrupt or incomplete copy?");
+                    throw new ToolFailure($"{file} is {(type is null ? "not a filesystem image" : type)}, not an SRM "
+                        + "(a squashfs image); a corrupt or incomplete copy?");
                 try { Libc.Mount(loop.Path, mp, type, Libc.MS_RDONLY | Libc.MS_NODEV | Libc.MS_NOSUID, null); }
-                catch (NativeException e) { throw new ToolFailure($"cannot mount {file}: {e.Message}. The file may be damaged; copy it again", e); }
+                catch (NativeException e) { throw new ToolFailure($"cannot mount {file}: {e.Message}. The file may "
+                    + "be damaged; copy it again", e); }
             }
             try
             {
@@ -127,7 +133,8 @@ public sealed class SrmLoad(LoadRequest request, LiveSystem system, Say say)
                 copy.CopyContent(mp, target);
                 bar.Finish();
                 Libc.Sync();
-                say.Step($"loaded {copy.Stats}{(copy.Stats.Whiteouts > 0 ? $" ({copy.Stats.Deleted} of the deleted entries were here)" : "")}");
+                var here = copy.Stats.Whiteouts > 0 ? $" ({copy.Stats.Deleted} of the deleted entries were here)" : "";
+                say.Step($"loaded {copy.Stats}{here}");
                 if (copy.Stats.AttributeFailures > 0)
                     say.Warn($"{copy.Stats.AttributeFailures} extended attributes or times could not be set on {target}");
             }
@@ -151,7 +158,8 @@ public sealed class SrmLoad(LoadRequest request, LiveSystem system, Say say)
         // systemd does not re-evaluate dependencies of a running transaction: a second start of
         // multi-user.target, queued, acts on Wants= the SRM added to it (as SystemRescue's late_load_srm does)
         say.Step("queueing a start of multi-user.target");
-        ExternalTool.RunChecked(systemctl, ["--no-block", "start", "multi-user.target"], "systemctl start multi-user.target");
+        ExternalTool.RunChecked(systemctl, ["--no-block", "start", "multi-user.target"],
+            "systemctl start multi-user.target");
     }
 
     private static long FreeBytes(string path)

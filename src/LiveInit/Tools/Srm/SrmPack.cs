@@ -29,13 +29,15 @@ public sealed class SrmPack(PackRequest request, LiveSystem system, Say say, str
         {
             output = Path.GetFullPath(request.Output ?? $"liveinit-{DateTime.Now:yyyyMMdd-HHmmss}.srm");
             if (File.Exists(output) && !request.Force)
-                throw new ToolFailure($"{output} already exists; delete it, choose another name, or add --force to replace it");
+                throw new ToolFailure($"{output} already exists; delete it, choose another name, or add --force to "
+                    + "replace it");
         }
         if (request.Stage != PackStage.Create) Prepare(staging, output);
         if (request.Stage == PackStage.Prepare)
         {
             say.Step($"SRM content prepared in {staging}");
-            say.Step($"change it as you like, then run: liveinit srm pack -s create{(request.Staging is null ? "" : $" --staging {staging}")} TARGET.srm");
+            say.Step($"change it as you like, then run: liveinit srm pack -s "
+                + $"create{(request.Staging is null ? "" : $" --staging {staging}")} TARGET.srm");
             return 0;
         }
         Create(staging, output!);
@@ -43,10 +45,12 @@ public sealed class SrmPack(PackRequest request, LiveSystem system, Say say, str
     }
 
     /// <summary>/tmp/srm_content as cowpacman2srm, unless whiteouts must be kept and /tmp is part of the overlay root
-    /// (an overlayfs cannot hold whiteouts or trusted.overlay.* attributes of its own): then /run/liveinit/srm_content.</summary>
+    /// (an overlayfs cannot hold whiteouts or trusted.overlay.* attributes of its own): then
+    /// /run/liveinit/srm_content.</summary>
     public string DefaultStaging()
     {
-        if (request.Stage == PackStage.Create && !Directory.Exists(PeerStaging) && Directory.Exists(RunStaging)) return RunStaging;
+        if (request.Stage == PackStage.Create && !Directory.Exists(PeerStaging)
+            && Directory.Exists(RunStaging)) return RunStaging;
         if (request.Pacman) return PeerStaging;
         return system.Mounts.ForPath("/tmp")?.FsType == "overlay" ? RunStaging : PeerStaging;
     }
@@ -54,7 +58,8 @@ public sealed class SrmPack(PackRequest request, LiveSystem system, Say say, str
     private void Prepare(string staging, string? output)
     {
         if (Libc.TryLstat(staging, out _))
-            throw new ToolFailure($"the staging folder {staging} already exists (an earlier prepare?). Run 'liveinit srm pack -s create' "
+            throw new ToolFailure($"the staging folder {staging} already exists (an earlier prepare?). Run 'liveinit "
+                + "srm pack -s create' "
                                   + $"to make the SRM from it, or delete it (rm -rf {staging}) to start again");
         var upper = system.UpperDir();
         say.Step($"copy-on-write layer of /: {upper}");
@@ -78,7 +83,8 @@ public sealed class SrmPack(PackRequest request, LiveSystem system, Say say, str
     {
         var fs = system.Mounts.ForPath(staging);
         if (fs?.FsType == "overlay")
-            throw new ToolFailure($"{staging} is on an overlayfs, which cannot hold whiteouts; give --staging a folder on a tmpfs (e.g. {RunStaging})");
+            throw new ToolFailure($"{staging} is on an overlayfs, which cannot hold whiteouts; give --staging a "
+                + $"folder on a tmpfs (e.g. {RunStaging})");
         var excluded = new List<string>(request.Excludes.Select(e => e.Trim('/')));
         excluded.Add(staging.TrimStart('/'));
         if (output is not null) excluded.Add(output.TrimStart('/'));
@@ -86,7 +92,8 @@ public sealed class SrmPack(PackRequest request, LiveSystem system, Say say, str
         var bytes = TreeCopy.MeasureBytes(upper, Exclude);
         var free = FreeBytes(staging);
         if (bytes > free)
-            throw new ToolFailure($"the changes take {Say.Size(bytes)} but {staging} has {Say.Size(free)} free; give --staging a folder with more room");
+            throw new ToolFailure($"the changes take {Say.Size(bytes)} but {staging} has {Say.Size(free)} free; give "
+                + "--staging a folder with more room");
         say.Step($"copying every change ({Say.Size(bytes)}) to {staging}, deletions as whiteouts");
         var bar = new Progress("copying", bytes);
         var copy = new TreeCopy(OverlayMarkers.Keep, Exclude, bar, say.Verbose ? say.Detail : null);
@@ -101,7 +108,8 @@ public sealed class SrmPack(PackRequest request, LiveSystem system, Say say, str
     {
         var localUpper = Path.Combine(upper, PacmanDb.LocalDir);
         if (!Directory.Exists(localUpper))
-            throw new ToolFailure($"no packages installed in the copy-on-write layer ({localUpper} does not exist). Install them with "
+            throw new ToolFailure($"no packages installed in the copy-on-write layer ({localUpper} does not exist). "
+                + "Install them with "
                                   + "'pacman -S NAME' first, or pack every change without --pacman");
         var packages = new List<PacmanPackage>();
         foreach (var dir in TreeRemover.Names(localUpper))
@@ -110,14 +118,16 @@ public sealed class SrmPack(PackRequest request, LiveSystem system, Say say, str
             if (!Libc.TryLstat(desc, out var st) || !st.IsRegular) continue;
             if (PacmanDb.ParseDesc(dir, File.ReadAllText(desc)) is { } p) packages.Add(p);
         }
-        if (packages.Count == 0) throw new ToolFailure($"no packages installed in the copy-on-write layer ({localUpper} holds none)");
+        if (packages.Count == 0) throw new ToolFailure($"no packages installed in the copy-on-write layer "
+            + $"({localUpper} holds none)");
         var bootTime = BootTime();
         var files = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var p in packages)
         {
             var list = Path.Combine(root, PacmanDb.LocalDir, p.Directory, "files");
             if (!File.Exists(list)) list = Path.Combine(localUpper, p.Directory, "files");
-            var before = p.InstallDate is { } d && bootTime is { } b && d < b ? " (installed before this boot, kept by persistence)" : "";
+            var before = p.InstallDate is { } d && bootTime is { } b && d < b
+                ? " (installed before this boot, kept by persistence)" : "";
             say.Detail($"{p.Name} {p.Version}{before}");
             if (File.Exists(list)) files.UnionWith(PacmanDb.ParseFiles(File.ReadAllText(list)));
             else say.Warn($"{p.Name}: no file list in the database ({list}); only its database entry is packed");
@@ -154,7 +164,8 @@ public sealed class SrmPack(PackRequest request, LiveSystem system, Say say, str
             if (!Libc.TryLstat(abs, out var st) || !st.IsSymlink) continue;
             var target = new FileInfo(abs).LinkTarget;
             if (target is null) continue;
-            var resolved = target.StartsWith('/') ? target : Path.GetFullPath(Path.Combine("/etc/systemd/system", Path.GetDirectoryName(rel)!, target));
+            var resolved = target.StartsWith('/') ? target : Path.GetFullPath(Path.Combine("/etc/systemd/system",
+                Path.GetDirectoryName(rel)!, target));
             if (!files.Contains(resolved.TrimEnd('/'))) continue;
             say.Detail($"systemd link /etc/systemd/system/{rel} -> {target}");
             copy.CopyEntry(abs, Path.Combine(staging, "etc/systemd/system", rel));
@@ -178,8 +189,10 @@ public sealed class SrmPack(PackRequest request, LiveSystem system, Say say, str
     private void Create(string staging, string output)
     {
         if (!Directory.Exists(staging))
-            throw new ToolFailure($"there is no staging folder {staging}; run 'liveinit srm pack -s prepare' first (or -s all)");
-        if (TreeRemover.Names(staging).Count == 0) throw new ToolFailure($"the staging folder {staging} is empty: nothing to pack");
+            throw new ToolFailure($"there is no staging folder {staging}; run 'liveinit srm pack -s prepare' first "
+                + "(or -s all)");
+        if (TreeRemover.Names(staging).Count == 0) throw new ToolFailure($"the staging folder {staging} is empty: "
+            + "nothing to pack");
         using var result = new AtomicOutput(output);
         say.Step($"creating {output} ({request.Compression}{(request.Level is null ? "" : " level " + request.Level)})");
         Mksquashfs.Run(staging, result.TempPath, Mksquashfs.Compression(request.Compression, request.Level),
@@ -188,7 +201,8 @@ public sealed class SrmPack(PackRequest request, LiveSystem system, Say say, str
         say.Step($"wrote {output} ({Say.Size(new FileInfo(output).Length)})");
         TreeRemover.Remove(staging);
         say.Step($"removed the staging folder {staging}");
-        say.Step("copy it next to the image on the boot medium (e.g. /run/archiso/bootmnt/sysresccd/) and boot with loadsrm, "
+        say.Step("copy it next to the image on the boot medium (e.g. /run/archiso/bootmnt/sysresccd/) and boot with "
+            + "loadsrm, "
                  + "or load it now with 'liveinit srm load'");
     }
 

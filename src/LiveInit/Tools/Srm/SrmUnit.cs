@@ -34,9 +34,11 @@ public static class SrmUnit
         var rootFull = Path.GetFullPath(root);
         if (!Directory.Exists(rootFull)) throw new ToolFailure($"{rootFull} is not a folder");
         var inRoot = rootFull == "/" ? exec : rootFull.TrimEnd('/') + exec;
-        if (!File.Exists(inRoot)) say.Warn($"{exec} does not exist in {rootFull}: the unit will fail until liveinit is there");
+        if (!File.Exists(inRoot)) say.Warn($"{exec} does not exist in {rootFull}: the unit will fail until liveinit "
+            + "is there");
         else if (exec.StartsWith("/run/", StringComparison.Ordinal) || exec.StartsWith("/tmp/", StringComparison.Ordinal))
-            say.Warn($"{exec} lives in a temporary folder and will be gone at the next boot; copy liveinit to /usr/local/bin and pass --exec");
+            say.Warn($"{exec} lives in a temporary folder and will be gone at the next boot; copy liveinit to "
+                + "/usr/local/bin and pass --exec");
         var dir = Path.Combine(rootFull, "etc/systemd/system");
         Libc.MkdirAll(Path.Combine(dir, "multi-user.target.wants"));
         var unit = Path.Combine(dir, Name);
@@ -54,7 +56,8 @@ public static class SrmUnit
         }
         say.Step($"wrote {unit}, enabled for multi-user.target");
         if (rootFull == "/" && LiveSystem.SystemdRuns)
-            ExternalTool.RunChecked(ExternalTool.Require("systemctl", "reload systemd"), ["daemon-reload"], "systemctl daemon-reload");
+            ExternalTool.RunChecked(ExternalTool.Require("systemctl", "reload systemd"), ["daemon-reload"],
+                "systemctl daemon-reload");
         return 0;
     }
 }

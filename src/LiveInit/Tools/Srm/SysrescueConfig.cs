@@ -24,14 +24,16 @@ public static class SysrescueConfig
             source = EffectiveJson;
             using var doc = JsonDocument.Parse(File.ReadAllBytes(EffectiveJson));
             return doc.RootElement.TryGetProperty("global", out var g) && g.ValueKind == JsonValueKind.Object
-                   && g.TryGetProperty("late_load_srm", out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s
+                   && g.TryGetProperty("late_load_srm", out var v) && v.ValueKind == JsonValueKind.String
+                       && v.GetString() is { Length: > 0 } s
                 ? s : null;
         }
         source = $"{bootMount}/{ConfigDir}/*.yaml";
         using var medium = MediumRoot.Open(bootMount);
         if (!medium.Lookup(ConfigDir).IsDirectory) return null;
         string? value = null;
-        foreach (var name in medium.List(ConfigDir).Where(n => n.EndsWith(".yaml", StringComparison.Ordinal) || n.EndsWith(".yml", StringComparison.Ordinal)))
+        foreach (var name in medium.List(ConfigDir).Where(n => n.EndsWith(".yaml", StringComparison.Ordinal)
+            || n.EndsWith(".yml", StringComparison.Ordinal)))
         {
             using var f = medium.TryOpenFile($"{ConfigDir}/{name}", write: false, out _);
             if (f is null || f.Length > MaxFileBytes) continue;
@@ -138,5 +140,6 @@ public static class SysrescueConfig
     }
 
     private static string? Unquote(string key) =>
-        key.Length >= 2 && (key[0] == '"' && key[^1] == '"' || key[0] == '\'' && key[^1] == '\'') ? key[1..^1] : key.Length > 0 ? key : null;
+        key.Length >= 2 && (key[0] == '"' && key[^1] == '"' || key[0] == '\'' && key[^1] == '\'') ? key[1..^1]
+            : key.Length > 0 ? key : null;
 }
