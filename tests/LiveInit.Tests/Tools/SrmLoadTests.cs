@@ -73,6 +73,24 @@ public class SrmLoadTests
     }
 
     [Fact]
+    public void WhatAnotherMountWouldHideIsLeftOut()
+    {
+        if (!Repo.Has("mksquashfs")) return;
+        using var s = new Scratch("load-mounts");
+        var src = s.Dir("src");
+        File.WriteAllText(Path.Combine(s.Dir("src/run"), "hidden"), "x");
+        File.WriteAllText(Path.Combine(s.Dir("src/etc"), "shown"), "y");
+        var srm = Path.Combine(s.Root, "m.srm");
+        Assert.Equal(0, Repo.Run("mksquashfs", src, srm, "-noappend", "-quiet", "-no-progress").Code);
+        var t = s.Dir("target");
+        s.Mount("tmpfs", s.Dir("target/run"), "tmpfs");
+        var sys = new LiveSystem(MountTable.Read(), () => null);
+        new SrmLoad(new LoadRequest(srm, false, t, 1 << 30, false), sys, new Say("test")).Run();
+        Assert.True(File.Exists(Path.Combine(t, "etc/shown")));
+        Assert.False(File.Exists(Path.Combine(t, "run/hidden")));
+    }
+
+    [Fact]
     public void NotASquashfsIsRefused()
     {
         using var s = new Scratch("load-bad");

@@ -126,10 +126,15 @@ public sealed class SrmLoad(LoadRequest request, LiveSystem system, Say say)
             }
             try
             {
-                var bytes = TreeCopy.MeasureBytes(mp);
+                // what lies under another mount (/proc, /sys, /dev, /run, ...) would be hidden by that mount had the
+                // SRM been loaded at boot: it is left out here too, rather than written into those filesystems
+                var hidden = system.Mounts.Below(target).Where(m => m != mp && !m.StartsWith(mp + "/", StringComparison.Ordinal))
+                    .Select(m => Path.GetRelativePath(target, m)).ToList();
+                bool Hidden(string rel) => hidden.Any(h => rel == h || rel.StartsWith(h + "/", StringComparison.Ordinal));
+                var bytes = TreeCopy.MeasureBytes(mp, Hidden);
                 say.Step($"copying {Path.GetFileName(file)} ({Say.Size(bytes)}) over {target}");
                 var bar = new Progress("loading", bytes);
-                var copy = new TreeCopy(OverlayMarkers.Apply, null, bar, say.Verbose ? say.Detail : null);
+                var copy = new TreeCopy(OverlayMarkers.Apply, Hidden, bar, say.Verbose ? say.Detail : null);
                 copy.CopyContent(mp, target);
                 bar.Finish();
                 Libc.Sync();
