@@ -3,21 +3,11 @@ using System.Numerics;
 
 namespace LiveInit.Boot;
 
-/// <summary>MD5 (RFC 1321) in managed code, for the <c>.md5</c> files antiX keeps beside its images. The
-/// static binary cannot use System.Security.Cryptography.MD5: it needs OpenSSL, which the initramfs lacks
-/// (the runtime aborts with "No usable version of libssl was found"). Not for security, only to catch a
-/// damaged or incomplete copy.</summary>
+/// <summary>MD5 (RFC 1321) in managed code, for the md5sum-format checksum that goes with a remastered image
+/// (linuxfs.new.md5): the static binary cannot load OpenSSL, which System.Security.Cryptography would need.
+/// MD5 here detects damaged copies, it is not a defence against forgery.</summary>
 public static class Md5
 {
-    // per-round shift amounts and the constants floor(abs(sin(i + 1)) * 2^32)
-    private static readonly int[] S =
-    [
-        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
-        5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
-        4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
-        6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
-    ];
-
     private static readonly uint[] K =
     [
         0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
@@ -30,9 +20,16 @@ public static class Md5
         0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391,
     ];
 
-    public static string HashHex(Stream s) => Convert.ToHexString(Hash(s)).ToLowerInvariant();
+    private static readonly int[] S =
+    [
+        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
+        4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
+    ];
 
-    public static byte[] Hash(Stream s)
+    public static string HashHex(Stream s, Action<long>? progress = null) => Convert.ToHexString(Hash(s,
+        progress)).ToLowerInvariant();
+
+    public static byte[] Hash(Stream s, Action<long>? progress = null)
     {
         uint[] h = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
         var buf = new byte[64 * 1024];
@@ -42,6 +39,7 @@ public static class Md5
         {
             filled += n;
             total += n;
+            progress?.Invoke(n);
             var blocks = filled / 64;
             for (var b = 0; b < blocks; b++) Block(h, buf.AsSpan(b * 64, 64));
             var rest = filled - blocks * 64;
@@ -67,19 +65,22 @@ public static class Md5
         {
             uint f;
             int g;
-            switch (i >> 4)
+            switch (i / 16)
             {
                 case 0: f = (b & c) | (~b & d); g = i; break;
-                case 1: f = (d & b) | (~d & c); g = (5 * i + 1) & 15; break;
-                case 2: f = b ^ c ^ d; g = (3 * i + 5) & 15; break;
-                default: f = c ^ (b | ~d); g = (7 * i) & 15; break;
+                case 1: f = (d & b) | (~d & c); g = (5 * i + 1) % 16; break;
+                case 2: f = b ^ c ^ d; g = (3 * i + 5) % 16; break;
+                default: f = c ^ (b | ~d); g = 7 * i % 16; break;
             }
-            var next = b + BitOperations.RotateLeft(a + f + K[i] + m[g], S[i]);
-            a = d;
+            var t = d;
             d = c;
             c = b;
-            b = next;
+            b += BitOperations.RotateLeft(a + f + K[i] + m[g], S[i]);
+            a = t;
         }
-        h[0] += a; h[1] += b; h[2] += c; h[3] += d;
+        h[0] += a;
+        h[1] += b;
+        h[2] += c;
+        h[3] += d;
     }
 }

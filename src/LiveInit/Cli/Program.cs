@@ -22,6 +22,11 @@ public static class Program
                 "mkinitramfs" => MkinitramfsCommand.Run(args[1..]),
                 "remaster-step" => RemasterStepCommand.Run(args[1..]),
                 Modules.HelperInserter.Command => Modules.ModuleHelper.Serve(),
+                "srm" => SrmCommand.Run(args[1..]),
+                "backstore" => BackstoreCommand.Run(args[1..]),
+                "overlay" => OverlayCommand.Run(args[1..]),
+                "remaster" => RemasterCommand.Remaster(args[1..]),
+                "persist" => RemasterCommand.Persist(args[1..]),
                 "--help" or "-h" or "help" => Help(),
                 "--version" or "-V" => VersionOut(),
                 _ => Unknown(args[0]),
@@ -29,12 +34,12 @@ public static class Program
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"liveinit {args[0]}: {e.Message}");
+            Console.Error.WriteLine($"liveinit {Command(args)}: {e.Message}");
             return 2;
         }
         catch (IOException e)
         {
-            Console.Error.WriteLine($"liveinit {args[0]}: {e.Message}");
+            Console.Error.WriteLine($"liveinit {Command(args)}: {e.Message}");
             return 1;
         }
     }
@@ -64,6 +69,12 @@ public static class Program
         }
     }
 
+    /// <summary>"srm pack" for the live-system tools (a command and its subcommand), else the command.</summary>
+    private static string Command(string[] args) =>
+        args.Length > 1 && args[0] is "srm" or "backstore" or "overlay" or "remaster" or "persist"
+                        && !args[1].StartsWith('-')
+            ? $"{args[0]} {args[1]}" : args[0];
+
     private static int Help() { Console.Out.Write(Usage); return 0; }
     private static int VersionOut() { Console.Out.WriteLine($"liveinit {Version}"); return 0; }
     private static int Unknown(string cmd) { Console.Error.WriteLine($"liveinit: unknown command '{cmd}'\n"); Console.Error.Write(Usage); return 2; }
@@ -91,6 +102,14 @@ public static class Program
               assemble the root at DIR and return instead of switching to it
           liveinit module-helper
               (started by the boot) insert the modules named on standard input, one "ID PATH" per line
+          liveinit srm pack|load|install-unit ...        (in the running live system; each has --help)
+              make an SRM of this session's changes, late-load an SRM, a unit for late_load_srm
+          liveinit backstore create|grow FILE SIZE_MB
+              make or enlarge a backing store (an ext4 image with upperdir/ and workdir/)
+          liveinit overlay status|create|resize|recover|merge|reset ...
+              Fedora LiveOS persistent overlays: fill level, create, grow, recover, fold into the image
+          liveinit remaster estimate|create [-e PATH]...   liveinit persist create rootfs|homefs SIZE_MB
+              antiX live remastering (a new linuxfs.new of the running root) and persistence files
           liveinit --help | --version
 
         """;

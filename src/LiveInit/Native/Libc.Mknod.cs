@@ -21,4 +21,9 @@ internal static partial class Libc
         var e = Errno.Last;
         if (e != Errno.EEXIST) throw new NativeException("mknod", $"{path} ({major}:{minor})", e);
     }
+
+    /// <summary>mknod(2) of any kind (S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK with permission bits); throws on failure,
+    /// an existing entry included. An overlayfs whiteout is a character device 0:0 with mode 0.</summary>
+    public static void Mknod(string path, uint mode, ulong dev) =>
+        Errno.Check(mknod_raw(path, mode, dev), "mknod", path);
 }

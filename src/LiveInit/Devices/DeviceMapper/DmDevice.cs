@@ -80,6 +80,14 @@ public static class DmDevice
         return ReadStatus(ctl, name);
     }
 
+    /// <summary>The table line of the first target without its sector range and type (DM_TABLE_STATUS with
+    /// DM_STATUS_TABLE_FLAG, as <c>dmsetup table</c>), e.g. "7:1 7:2 P 8" for a snapshot.</summary>
+    public static string Table(string name)
+    {
+        using var ctl = OpenControl();
+        return ReadStatus(ctl, name, DmIoctl.DM_STATUS_TABLE_FLAG);
+    }
+
     /// <summary>"major:minor" of a block device, as table parameters want it.</summary>
     public static string DevNumber(string path)
     {
@@ -115,9 +123,9 @@ public static class DmDevice
         fixed (byte* p = buffer) Libc.TryIoctl(ctl, request, p, out _);
     }
 
-    private static unsafe string ReadStatus(SafeFd ctl, string name)
+    private static unsafe string ReadStatus(SafeFd ctl, string name, uint flags = 0)
     {
-        var buffer = Build(name, 0, null, out _, extra: 4096);
+        var buffer = Build(name, flags, null, out _, extra: 4096);
         fixed (byte* p = buffer)
         {
             Libc.Ioctl(ctl, DmIoctl.DM_TABLE_STATUS, p, "DM_TABLE_STATUS", name);
