@@ -12,7 +12,7 @@ public class SrmAndDmNodeTests
         var targets = MountSrms.MountPoints(["a b", "a_b", "a?b", "a_b-2", "x"]);
         Assert.Equal(["a_b", "a_b-2", "a_b-3", "a_b-2-2", "x"], targets.Select(Path.GetFileName));
         Assert.Equal(targets.Count, targets.Distinct().Count());
-        Assert.All(targets, t => Assert.Equal(MountSrms.SrmMountRoot, Path.GetDirectoryName(t)));
+        Assert.All(targets, t => Assert.Equal(LiveInit.Plan.SrmPlan.DefaultMountRoot, Path.GetDirectoryName(t)));
     }
 
     [Theory]
@@ -24,8 +24,8 @@ public class SrmAndDmNodeTests
     public void SrmMountPointsStayInsideTheirFolder(string name, string expected)
     {
         var target = Assert.Single(MountSrms.MountPoints([name]));
-        Assert.Equal(Path.Combine(MountSrms.SrmMountRoot, expected), target);
-        Assert.Equal(MountSrms.SrmMountRoot, Path.GetDirectoryName(Path.GetFullPath(target)));
+        Assert.Equal(Path.Combine(LiveInit.Plan.SrmPlan.DefaultMountRoot, expected), target);
+        Assert.Equal(LiveInit.Plan.SrmPlan.DefaultMountRoot, Path.GetDirectoryName(Path.GetFullPath(target)));
     }
 
     [Fact]

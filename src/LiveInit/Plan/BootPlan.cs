@@ -55,7 +55,11 @@ public sealed record ImagePlan(
 }
 
 /// <summary>SystemRescue modules: every <c>Directory/*.srm</c>, alphabetical, first one topmost.</summary>
-public sealed record SrmPlan(bool Enabled, string Directory, string Extension);
+public sealed record SrmPlan(bool Enabled, string Directory, string Extension, string MountRoot = SrmPlan.DefaultMountRoot)
+{
+    /// <summary>Where each module is mounted (SystemRescue's own place for them).</summary>
+    public const string DefaultMountRoot = "/run/archiso/srm";
+}
 
 /// <summary>Where changes go when they stay in RAM (no persistence asked for, or persistence unusable): a tmpfs of
 /// its own of <see cref="Size"/> at <see cref="MountPoint"/>, <c>upperdir</c>/<c>workdir</c> in

@@ -36,3 +36,12 @@ s_search_dracut_label() {
   search_boot search-dracut 'root=live:LABEL="LIVE DISK" rd.live.image rd.live.overlay.overlayfs' spacelabel.img
   expect boot/search-dracut-label-past-an-unnamed-disk "$OUT/search-dracut.log" 'LIVEINIT-ROOT-REACHED'
 }
+
+s_srm_link_refused() {  # an SRM that is a link to the internal disk: refused, the good SRM still stacked
+  local d i before; d=$(disk srmlink srmlink.img); i=$(disk srmlink internal-dirty.img); before=$(md5_of "$i")
+  "$BOOT" "$OUT/srmlink.log" "$TMO" 'archisolabel=SRMLINK loadsrm' $(virtio "$d") $(virtio "$i")
+  expect hostile/srm-link-off-the-medium-refused "$OUT/srmlink.log" \
+    'SRM evil.srm skipped: refused: .*absolute path /dev/vdb' 'SRM test.srm mounted' 'SRM-PRESENT from-test-srm' \
+    'LIVEINIT-ROOT-REACHED'
+  same_bytes hostile/srm-link-internal-disk-identical "$i" "$before"
+}

@@ -1,45 +1,60 @@
+using LiveInit.Media;
 using LiveInit.Plan;
 
 namespace LiveInit.Boot.Steps;
 
-/// <summary>SystemRescue modules: every <c>*.srm</c> of the base directory, alphabetical, each loop-mounted
-/// and stacked above the image with the first one topmost. A module that fails is skipped with an error.</summary>
+/// <summary>SystemRescue modules: every <c>*.srm</c> of the base directory, alphabetical, each opened through the
+/// confined opener (a link off the medium, a device node or a FIFO is refused), loop-mounted by its descriptor and
+/// stacked above the image with the first one topmost. A module that fails is skipped with an error.</summary>
 public sealed class MountSrms(SrmPlan srm, string mediumMount) : BootStep
 {
-    public const string SrmMountRoot = "/run/archiso/srm";
-
     public override string Describe() =>
-        $"mount every {(srm.Directory.Length == 0 ? "" : srm.Directory + "/")}*{srm.Extension} (alphabetical) under {SrmMountRoot}, the first topmost";
+        $"mount every {(srm.Directory.Length == 0 ? "" : srm.Directory + "/")}*{srm.Extension} (alphabetical) under "
+        + $"{srm.MountRoot}, the first topmost";
 
     public override void Run(BootContext ctx)
     {
-        var dir = Path.Combine(mediumMount, srm.Directory);
-        if (!Directory.Exists(dir)) { ctx.Log.Warn($"loadsrm: {dir} does not exist; no modules loaded"); return; }
-        var files = Directory.EnumerateFiles(dir, "*" + srm.Extension).Order(StringComparer.Ordinal).ToList();
-        if (files.Count == 0) { ctx.Log.Info($"loadsrm: no *{srm.Extension} in {dir}"); return; }
-        var mounted = new List<string>();
-        var targets = MountPoints(files.Select(f => Path.GetFileNameWithoutExtension(f)).ToList());
-        for (var i = 0; i < files.Count; i++)
+        using var medium = MediumRoot.Open(mediumMount);
+        var folder = medium.Lookup(srm.Directory);
+        if (!folder.IsDirectory)
         {
-            var (f, target) = (files[i], targets[i]);
+            ctx.Log.Warn(folder.Kind == EntryKind.Refused
+                ? $"loadsrm: {folder.Where}: refused: {folder.Why}; no modules loaded"
+                : $"loadsrm: {folder.Where} does not exist; no modules loaded");
+            return;
+        }
+        var names = medium.List(srm.Directory).Where(n => n.EndsWith(srm.Extension, StringComparison.Ordinal)).ToList();
+        if (names.Count == 0) { ctx.Log.Info($"loadsrm: no *{srm.Extension} in {folder.Where}"); return; }
+        var mounted = new List<string>();
+        var targets = MountPoints(names.Select(n => n[..^srm.Extension.Length]).ToList(), srm.MountRoot);
+        for (var i = 0; i < names.Count; i++)
+        {
+            var (name, target) = (names[i], targets[i]);
+            var rel = srm.Directory.Length == 0 ? name : $"{srm.Directory}/{name}";
             try
             {
-                Mounts.MountImage(ctx, f, target, readOnly: true, expectType: "squashfs");
+                using var file = medium.TryOpenFile(rel, write: false, out var refused);
+                if (file is null)
+                {
+                    if (refused is not null) ctx.Log.Error($"SRM {PathText.Printable(name)} skipped: refused: {refused}");
+                    continue;
+                }
+                Mounts.MountImage(ctx, file, target, readOnly: true, expectType: "squashfs");
                 mounted.Add(target);
-                ctx.Log.Info($"SRM {Path.GetFileName(f)} mounted at {target}");
+                ctx.Log.Info($"SRM {PathText.Printable(name)} mounted at {target}");
             }
             catch (Exception e) when (e is IOException or BootFailure)
             {
-                ctx.Log.Error($"SRM {Path.GetFileName(f)} skipped: {e.Message}");
+                ctx.Log.Error($"SRM {PathText.Printable(name)} skipped: {e.Message}");
             }
         }
         ctx.SrmLayers = mounted;
     }
 
-    /// <summary>One mount point under <see cref="SrmMountRoot"/> per module name, all distinct: characters other
+    /// <summary>One mount point under <paramref name="root"/> per module name, all distinct: characters other
     /// than letters, digits, '.', '_' and '-' become '_'; a leading '.' becomes '_' (so "." and ".." cannot
     /// name the folder itself or its parent); a name taken by an earlier module gets "-2", "-3", ...</summary>
-    public static List<string> MountPoints(IReadOnlyList<string> names)
+    public static List<string> MountPoints(IReadOnlyList<string> names, string root = SrmPlan.DefaultMountRoot)
     {
         var taken = new HashSet<string>(StringComparer.Ordinal);
         var list = new List<string>(names.Count);
@@ -50,7 +65,7 @@ public sealed class MountSrms(SrmPlan srm, string mediumMount) : BootStep
             if (safe.Length == 0 || safe[0] == '.') safe = "_" + (safe.Length == 0 ? "" : safe[1..]);
             var unique = safe;
             for (var n = 2; !taken.Add(unique); n++) unique = $"{safe}-{n}";
-            list.Add(Path.Combine(SrmMountRoot, unique));
+            list.Add(Path.Combine(root, unique));
         }
         return list;
     }
