@@ -2,11 +2,13 @@ using System.Text;
 using System.Text.Json;
 using LiveInit.Devices;
 using LiveInit.Probe;
+using LiveInit.Probe.PartitionTables;
 using LiveInit.Text;
 
 namespace LiveInit.Cli;
 
-/// <summary><c>liveinit probe</c>: blkid -p for block devices and image files.</summary>
+/// <summary><c>liveinit probe</c>: blkid -p for block devices and image files; a partition also gets its entry in
+/// its disk's table (PARTUUID, PARTLABEL, PART_ENTRY_*), see <see cref="PartitionKeys"/>.</summary>
 public static class ProbeCommand
 {
     public static int Run(string[] args)
@@ -18,10 +20,15 @@ public static class ProbeCommand
         var failed = false;
         if (o.Positionals.Count == 0)
         {
+            // every partition of a disk reads the same table: once
+            var tables = new Dictionary<string, PartitionTable?>();
+            PartitionTable? TableOf(string disk) =>
+                tables.TryGetValue(disk, out var t) ? t : tables[disk] = PartitionKeys.ReadTable(disk);
             foreach (var dev in SysfsBlock.Enumerate())
             {
                 SysfsBlock.EnsureNode(dev);
-                var p = ProbedDevice.Of(dev);
+                var p = ProbedDevice.Of(dev, TableOf);
+                PartitionKeys.AddForDevice(dev, p.Probe, TableOf);
                 Report(dev.DevPath, p.Probe);
                 if (!p.Probe.IsEmpty) results.Add((dev.DevPath, p.Probe));
             }
@@ -37,6 +44,8 @@ public static class ProbeCommand
                     r = Prober.Probe(src);
                 }
                 catch (Exception e) { r = ProbeResult.Unreadable(Prober.Describe(e)); }
+                // a partition's entry in its disk's table, as blkid prints it (block devices only)
+                if (!r.IsUnreadable) PartitionKeys.AddForPath(path, r);
                 Report(path, r);
                 if (r.IsUnreadable) failed = true;
                 else results.Add((path, r));
