@@ -5,7 +5,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 pkgs="qemu-system-x86 busybox-static squashfs-tools dosfstools mtools e2fsprogs xorriso fdisk gdisk kmod cpio
       xz-utils zstd file xfsprogs btrfs-progs exfatprogs ntfs-3g f2fs-tools cryptsetup-bin erofs-utils udftools
-      python3 gcc libc6-dev util-linux time"
+      python3 gcc libc6-dev util-linux time debootstrap lintian scdoc man-db"
 missing=$(for p in $pkgs; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"; done)
 [ -z "$missing" ] && exit 0
