@@ -5,9 +5,12 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 pkgs="qemu-system-x86 busybox-static squashfs-tools dosfstools mtools e2fsprogs xorriso fdisk gdisk kmod cpio
       xz-utils zstd file xfsprogs btrfs-progs exfatprogs ntfs-3g f2fs-tools cryptsetup-bin erofs-utils udftools
-      python3 gcc libc6-dev util-linux time debootstrap lintian scdoc man-db"
+      python3 gcc libc6-dev util-linux time"
 missing=$(for p in $pkgs; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"; done)
+# the package and distro-hook tests (tests/package, tests/hooks, tests/peers)
+for p in debootstrap lintian scdoc man-db; do
+  dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=" $p"; done
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "setup: missing packages:" $missing "- run as root (or: sudo apt-get install" $missing ")" >&2; exit 1

@@ -43,7 +43,8 @@ t=$(date +%s)
 DEB=${DEB:-$(bash "$ROOT/packaging/build-deb.sh" "$W" 2>"$W/deb.log")} \
   || no hooks/package "packaging/build-deb.sh failed ($W/deb.log)"
 if [ -z "${MEDIA:-}" ]; then MEDIA=$W/media; bash "$ROOT/qemu/mkmedia.sh" "$MEDIA" >"$W/media.log" 2>&1; fi
-kernel=$(bash "$PEERS_SRC/kernel.sh" 2>"$W/kernel.log") || no hooks/kernel "tests/peers/kernel.sh failed ($W/kernel.log)"
+kernel=$(bash "$PEERS_SRC/kernel.sh" 2>"$W/kernel.log") \
+  || no hooks/kernel "tests/peers/kernel.sh failed ($W/kernel.log)"
 KVER=$(sed -n 's/^KVER=//p' <<<"$kernel"); VMLINUZ=$(sed -n 's/^VMLINUZ=//p' <<<"$kernel")
 TREE=$(sed -n 's/^TREE=//p' <<<"$kernel")
 lap "package, medium, kernel" "$t"

@@ -15,7 +15,8 @@ public static class ProbeCommand
     {
         var o = Options.Parse(args, ["format"]);
         var format = o.Get("format") ?? "export";
-        if (format is not ("export" or "json")) throw new UsageException($"--format must be export or json, not '{format}'");
+        if (format is not ("export" or "json"))
+            throw new UsageException($"--format must be export or json, not '{format}'");
         var results = new List<(string Name, ProbeResult Result)>();
         var failed = false;
         if (o.Positionals.Count == 0)
@@ -110,7 +111,11 @@ public static class ProbeCommand
     public static byte[] Json(IReadOnlyList<(string Name, ProbeResult Result)> results)
     {
         var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        var options = new JsonWriterOptions
+        {
+            Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+        using (var w = new Utf8JsonWriter(ms, options))
         {
             w.WriteStartArray();
             foreach (var (name, r) in results)
