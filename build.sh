@@ -4,6 +4,8 @@
 #   ./build.sh test         every test: xUnit (unit, prober vs blkid, binary) + QEMU boots; ends with "N passed, N failed"
 #   ./build.sh demo         build the agent, an initramfs and a SystemRescue-style medium; boot it twice in QEMU
 #   ./build.sh bench probe  liveinit probe vs blkid -p on the same images, with the ratio
+#   ./build.sh bench boot   boot times against dracut, live-boot and the busybox floor (tests/peers builds them)
+#   ./build.sh package      the Debian package artifacts/liveinit_<version>_amd64.deb (packaging/build-deb.sh)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -29,9 +31,12 @@ case "${1:-build}" in
     bash tests/setup.sh
     publish
     exec bash qemu/demo.sh ;;
+  package)
+    publish
+    bash packaging/build-deb.sh ;;
   bench)
     publish
     shift
     exec bash tests/bench/"${1:-probe}".sh ;;
-  *) echo "usage: $0 [build|test|demo|bench probe]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|test|demo|package|bench probe|bench boot]" >&2; exit 2 ;;
 esac

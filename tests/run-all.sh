@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every test of the project: xUnit (unit, prober vs util-linux corpus and blkid, static binary) and the
-# QEMU boot scenarios (two at a time). The last line is "N passed, N failed, N skipped".
+# Every test of the project: xUnit (unit, prober vs util-linux corpus and blkid, static binary), the QEMU boot
+# scenarios (two at a time), the packages and the distro hooks. The last line is "N passed, N failed, N skipped".
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -47,6 +47,17 @@ if eval "$(qemu/kernel.sh)"; then
   for f in "$OUT"/*.log; do grep -qa "boot.sh: wall" "$f" 2>/dev/null && echo "  $(basename "$f" .log): $(grep -ao 'LIVEINIT-ROOT-REACHED uptime=[0-9.]*' "$f" | head -1) $(grep -ao 'boot.sh: wall [0-9]*s' "$f")"; done
 else
   echo "FAIL qemu/kernel: no kernel could be fetched"; failed=$((failed + 1))
+fi
+# 3. the packages and the distro hooks (tests/package, tests/hooks: dpkg -i into cached Debian chroots, images by
+#    the real generators, QEMU boots); left out by SKIP_HOOKS=1 and by a run narrowed with SCENARIOS
+if [ "${SKIP_HOOKS:-0}" != 1 ] && [ -z "${SCENARIOS:-}" ]; then
+  for t in package hooks; do
+    bash "tests/$t/run.sh" >"$OUT/$t.txt" 2>&1; rc=$?
+    grep -E '^(PASS|FAIL) |^  ' "$OUT/$t.txt"
+    p=$(grep -c '^PASS ' "$OUT/$t.txt"); f=$(grep -c '^FAIL ' "$OUT/$t.txt")
+    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && { echo "FAIL $t: tests/$t/run.sh exited $rc ($OUT/$t.txt)"; f=1; }
+    passed=$((passed + p)); failed=$((failed + f))
+  done
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

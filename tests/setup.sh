@@ -9,6 +9,9 @@ pkgs="qemu-system-x86 busybox-static squashfs-tools dosfstools mtools e2fsprogs 
       grub-common grub-pc-bin grub-efi-amd64-bin isolinux syslinux syslinux-common ovmf"
 missing=$(for p in $pkgs; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"; done)
+# the package and distro-hook tests (tests/package, tests/hooks, tests/peers)
+for p in debootstrap lintian scdoc man-db; do
+  dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=" $p"; done
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "setup: missing packages:" $missing "- run as root (or: sudo apt-get install" $missing ")" >&2; exit 1

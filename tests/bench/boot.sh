@@ -1,24 +1,21 @@
 #!/usr/bin/env bash
-# Boot benchmark (not a test): LiveInit against dracut 059 (dmsquash-live), live-boot and a busybox shell
-# hook, on the same kernel and the SAME media files the peers boot (../shared/bench-peers builds them from
-# Debian packages), round-robin, with the medians and the ratios printed in the same run.
-#   ./build.sh bench boot          (env N = boots per variant, default 3; PEERS = peer build folder)
-# The peers are built on first use (about 20 minutes: two debootstrap chroots with dracut and live-boot).
+# Boot benchmark (not a test): LiveInit against dracut 059 (dmsquash-live), live-boot, a busybox shell hook and
+# the C floor (floor-init.c), on the same kernel and the SAME media files the peers boot (tests/peers/bench.sh
+# builds them from Debian packages and caches them under .cache/peers), round-robin, with the medians and the
+# ratios printed in the same run.
+#   ./build.sh bench boot          (env N = boots per variant, default 3)
+# The peers are built on first use (a few minutes: debootstrap chroots with dracut and live-boot, a 400 MiB root).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BENCH=${BENCH_PEERS:-$ROOT/../shared/bench-peers}
-PEERS=${PEERS:-/tmp/peers}; export PEERS; mkdir -p "$PEERS"
 N=${N:-3} TMO=${TMO:-240} MEM=${MEM:-512}
 W=$ROOT/artifacts/bench-boot; mkdir -p "$W/logs"
-KVER=$(sed -n 's/^KVER=\([^ ]*\).*/\1/p' "$BENCH/common.sh")
 
-if [ ! -f "$PEERS/A/initrd-dracut.img" ] || [ ! -f "$PEERS/B/initrd-liveboot.img" ] || [ ! -f "$PEERS/C/initrd-busybox.img" ]; then
-  echo "building the peers with $BENCH (once; about 20 minutes)"
-  (cd "$BENCH" && ./00-chroots.sh all && ./10-rootfs.sh && ./20-dracut.sh && ./30-liveboot.sh && ./40-baseline.sh) >"$W/peers-build.log" 2>&1 \
-    || { echo "peer build failed, see $W/peers-build.log"; exit 1; }
-fi
-MODS=$PEERS/chroot-dracut/lib/modules/$KVER
-"$ROOT/artifacts/liveinit" mkinitramfs --modules-root "$MODS" --output "$W/initrd-liveinit.img"
+echo "peers: tests/peers/bench.sh (cached; the first build takes minutes, see $W/peers-build.log)"
+peers=$(bash "$ROOT/tests/peers/bench.sh" 2>"$W/peers-build.log") \
+  || { echo "peer build failed, see $W/peers-build.log"; exit 1; }
+KVER=$(sed -n 's/^KVER=//p' <<<"$peers"); VMLINUZ=$(sed -n 's/^VMLINUZ=//p' <<<"$peers")
+TREE=$(sed -n 's/^TREE=//p' <<<"$peers"); PEERS=$(sed -n 's/^DIR=//p' <<<"$peers")
+"$ROOT/artifacts/liveinit" mkinitramfs --modules-root "$TREE/lib/modules/$KVER" --output "$W/initrd-liveinit.img"
 
 # id | initrd | disk (relative to $PEERS) | kernel command line after "console=ttyS0 panic=-1"
 # LiveInit boots the peers' own media with the peers' own parameters (dracut dialect); the live-boot and
@@ -34,7 +31,8 @@ L2|$LI|A/disk-dmpersist.img|root=live:LABEL=LIVE rd.live.image rd.live.overlay=L
 A3|$PEERS/A/initrd-dracut.img|A/disk-ovlpersist.img|root=live:LABEL=LIVE rd.live.image rd.live.overlay=LABEL=LIVE rd.live.overlay.overlayfs rw
 L3|$LI|A/disk-ovlpersist.img|root=live:LABEL=LIVE rd.live.image rd.live.overlay=LABEL=LIVE rd.live.overlay.overlayfs rw
 B1|$PEERS/B/initrd-liveboot.img|B/disk-live.img|boot=live
-C1|$PEERS/C/initrd-busybox.img|C/disk-live.img|
+C1|$PEERS/C/initrd-busybox.img|B/disk-live.img|
+F1|$PEERS/F/initrd-floor.img|B/disk-live.img|
 LB|$LI|B/disk-live.img|root=live:LABEL=LIVE rd.live.dir=live rd.live.squashimg=filesystem.squashfs rd.live.overlay.overlayfs
 "
 CSV=$W/results.csv
@@ -49,7 +47,7 @@ for r in $(seq 1 "$N"); do
     [ -n "$id" ] || continue
     log=$W/logs/$id-$r.log
     t0=$(date +%s.%N)
-    timeout "$TMO" qemu-system-x86_64 -m "$MEM" -nographic -no-reboot -kernel "$PEERS/vmlinuz" -initrd "$initrd" \
+    timeout "$TMO" qemu-system-x86_64 -m "$MEM" -nographic -no-reboot -kernel "$VMLINUZ" -initrd "$initrd" \
       -append "console=ttyS0 panic=-1${args:+ $args}" -drive file="${disk[$id]}",format=raw,if=virtio,cache=unsafe </dev/null >"$log" 2>&1
     t1=$(date +%s.%N)
     g() { tr -d '\r' <"$log" | grep -a -o "$1" | head -n1; }
@@ -77,7 +75,9 @@ for k, v in by.items():
 print("\nratios (peer median / LiveInit median, guest uptime when the root's init runs):")
 for peer, ours, what in [("A1","L1","dracut, flat squashfs + overlayfs"), ("A1r","L1r","dracut, rootfs.img dm-snapshot in RAM"),
                          ("A2","L2","dracut, persistent dm-snapshot COW file"), ("A3","L3","dracut, persistent overlayfs directory"),
-                         ("B1","LB","live-boot, /live/filesystem.squashfs"), ("C1","LB","busybox shell hook (floor), same medium")]:
+                         ("B1","LB","live-boot, /live/filesystem.squashfs"),
+                         ("C1","LB","busybox shell hook, same medium"),
+                         ("F1","LB","floor-init.c (the fewest syscalls), same medium")]:
     if peer in by and ours in by:
         print(f"  {peer}/{ours}: {med(by[peer],'uptime_s')/med(by[ours],'uptime_s'):.2f}x  ({what})")
 PY

@@ -2,26 +2,34 @@ using System.Text;
 using System.Text.Json;
 using LiveInit.Devices;
 using LiveInit.Probe;
+using LiveInit.Probe.PartitionTables;
 using LiveInit.Text;
 
 namespace LiveInit.Cli;
 
-/// <summary><c>liveinit probe</c>: blkid -p for block devices and image files.</summary>
+/// <summary><c>liveinit probe</c>: blkid -p for block devices and image files; a partition also gets its entry in
+/// its disk's table (PARTUUID, PARTLABEL, PART_ENTRY_*), see <see cref="PartitionKeys"/>.</summary>
 public static class ProbeCommand
 {
     public static int Run(string[] args)
     {
         var o = Options.Parse(args, ["format"]);
         var format = o.Get("format") ?? "export";
-        if (format is not ("export" or "json")) throw new UsageException($"--format must be export or json, not '{format}'");
+        if (format is not ("export" or "json"))
+            throw new UsageException($"--format must be export or json, not '{format}'");
         var results = new List<(string Name, ProbeResult Result)>();
         var failed = false;
         if (o.Positionals.Count == 0)
         {
+            // every partition of a disk reads the same table: once
+            var tables = new Dictionary<string, PartitionTable?>();
+            PartitionTable? TableOf(string disk) =>
+                tables.TryGetValue(disk, out var t) ? t : tables[disk] = PartitionKeys.ReadTable(disk);
             foreach (var dev in SysfsBlock.Enumerate())
             {
                 SysfsBlock.EnsureNode(dev);
-                var p = ProbedDevice.Of(dev);
+                var p = ProbedDevice.Of(dev, TableOf);
+                PartitionKeys.AddForDevice(dev, p.Probe, TableOf);
                 Report(dev.DevPath, p.Probe);
                 if (!p.Probe.IsEmpty) results.Add((dev.DevPath, p.Probe));
             }
@@ -37,6 +45,8 @@ public static class ProbeCommand
                     r = Prober.Probe(src);
                 }
                 catch (Exception e) { r = ProbeResult.Unreadable(Prober.Describe(e)); }
+                // a partition's entry in its disk's table, as blkid prints it (block devices only)
+                if (!r.IsUnreadable) PartitionKeys.AddForPath(path, r);
                 Report(path, r);
                 if (r.IsUnreadable) failed = true;
                 else results.Add((path, r));
@@ -101,7 +111,11 @@ public static class ProbeCommand
     public static byte[] Json(IReadOnlyList<(string Name, ProbeResult Result)> results)
     {
         var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        var options = new JsonWriterOptions
+        {
+            Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+        using (var w = new Utf8JsonWriter(ms, options))
         {
             w.WriteStartArray();
             foreach (var (name, r) in results)
