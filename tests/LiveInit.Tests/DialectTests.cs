@@ -387,12 +387,16 @@ public class DialectTests
     public void ForcedDialect() => Assert.Equal("antix", Plan("liveinit.dialect=antix archisolabel=A").Dialect);
 
     [Fact]
-    public void NoLiveParametersIsAnErrorAndNoSwitchRoot()
+    public void NoLiveParametersIsLayoutDetectionThatOnlyFindsTheMedium()
     {
         var p = Plan("quiet splash root=/dev/sda1");
-        Assert.Equal("none", p.Dialect);
-        Assert.True(HasError(p, "cmdline"));
-        Assert.DoesNotContain(BootSequence.For(p), s => s is LiveInit.Boot.Steps.SwitchRoot or LiveInit.Boot.Steps.AssembleRoot);
+        Assert.Equal("detect", p.Dialect);
+        Assert.False(p.HasErrors);
+        Assert.Equal(LayoutPlan.Known, p.Layout!.Detect);
+        var steps = BootSequence.For(p);
+        // the detected layout's own plan assembles the root: this one only finds the medium and adopts that plan
+        Assert.IsType<LiveInit.Boot.Steps.AdoptDetectedLayout>(steps[^1]);
+        Assert.DoesNotContain(steps, s => s is LiveInit.Boot.Steps.SwitchRoot or LiveInit.Boot.Steps.AssembleRoot);
     }
 
     [Theory]

@@ -13,7 +13,11 @@ public sealed class BootContext(BootPlan plan, BootLog log, BootOptions? options
     /// <summary>Where the new root is assembled (/sysroot, or what an embedding initramfs asks for).</summary>
     public string NewRoot => Options.NewRoot;
 
-    public BootPlan Plan { get; } = plan;
+    public BootPlan Plan { get; private set; } = plan;
+    /// <summary>The layout contracts' state: the layout detected, the plan it yields, the remaster result.</summary>
+    public LayoutState Layout { get; } = new();
+    /// <summary>Layout detection found the medium's layout: the rest of the boot runs that dialect's plan.</summary>
+    public void Adopt(BootPlan next) => Plan = next;
     public BootLog Log { get; } = log;
     public ModuleLoader? Modules { get; set; }
     public UeventListener? Uevents { get; set; }

@@ -10,17 +10,31 @@ public static class BootSequence
     {
         options ??= BootOptions.Default;
         var steps = new List<BootStep> { new MountKernelFilesystems(), new LoadDrivers(plan) };
+        var layout = plan.Layout;
+        if (layout is { Detect.Count: > 0 })
+        {
+            // no dialect parameter: the layout found on the medium yields the plan the boot goes on with
+            steps.Add(new FindMedium(plan.Medium, [], layout.Detect));
+            steps.Add(new AdoptDetectedLayout(layout, plan.Medium.MountPoint));
+            return steps;
+        }
         if (plan.Medium.Device is null && plan.Medium.SearchFile is null) return steps;
         var mp = plan.Medium.MountPoint;
         steps.Add(new FindMedium(plan.Medium, plan.Image.Candidates));
+        if (layout?.MediumLink is { } link) steps.Add(new LinkMediumDevice(link));
         if (plan.Remaster.Action != RemasterAction.None) steps.Add(new ApplyRemaster(plan.Remaster, mp));
-        if (plan.Image.CopyToRam != ImageCopy.No) steps.Add(new CopyImageToRam(plan.Image, mp));
+        if (plan.Image.CopyToRam != ImageCopy.No) steps.Add(new CopyImageToRam(plan.Image, mp, plan.Srm));
         if (plan.Image.ChecksumFile is not null) steps.Add(new VerifyChecksum(plan.Image, mp));
-        steps.Add(new MountImage(plan.Image, mp));
+        steps.Add(new MountImage(plan.Image, mp, layout?.MediumMayBeImage == true));
         if (plan.Srm.Enabled) steps.Add(new MountSrms(plan.Srm, mp));
         steps.Add(new PrepareWritable(plan.Writable));
         steps.Add(new AssembleRoot(plan.Image, plan.Writable, options.NewRoot));
         if (plan.Home is not null) steps.Add(new MountHome(plan.Home, mp));
+        if (layout?.Aliases is { Count: > 0 } aliases) steps.Add(new ShowMountsInRoot(aliases, options.NewRoot));
+        if (layout?.RemasterConf is { } conf && plan.Remaster.Action != RemasterAction.None)
+            steps.Add(new WriteRemasterConf(conf, plan.Remaster, mp, options.NewRoot));
+        if (plan.Image.CopyToRam != ImageCopy.No)
+            steps.Add(new ReleaseMedium(mp, plan.Image.RamCopyDir, plan.Srm.Enabled));
         if (options.SwitchRoot) steps.Add(new SwitchRoot(plan.Init, options.NewRoot));
         return steps;
     }

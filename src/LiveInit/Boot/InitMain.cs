@@ -66,7 +66,7 @@ public static class InitMain
         using var ctx = new BootContext(plan, log, options);
         state.Context = ctx;
         ctx.Uevents = UeventListener.TryOpen(log.Warn);   // before the first sysfs scan
-        var steps = BootSequence.For(plan, options);
+        var steps = BootSequence.For(plan, options).ToList();
         var descriptions = steps.Select(s => s.Describe()).ToList();
         state.Steps = descriptions;
         var total = Stopwatch.StartNew();
@@ -87,6 +87,17 @@ public static class InitMain
                 return Emergency.Handle(log, plan, ctx, descriptions, what);
             }
             log.Trace($"step {i + 1} took {sw.ElapsedMilliseconds} ms (total {total.ElapsedMilliseconds} ms)");
+            if (ctx.Layout.NextPlan is { } next)
+            {
+                // layout detection found the medium's layout: its dialect's plan goes on from here (the kernel
+                // filesystems and the drivers are there already)
+                ctx.Layout.NextPlan = null;
+                plan = state.Plan = next;
+                ctx.Adopt(next);
+                var rest = BootSequence.For(next, options).Where(x => x is not (MountKernelFilesystems or LoadDrivers));
+                steps.AddRange(rest);
+                descriptions.AddRange(steps.Skip(descriptions.Count).Select(x => x.Describe()));
+            }
         }
         if (!steps.Any(s => s is AssembleRoot))
             return Emergency.Handle(log, plan, ctx, descriptions, "the command line does not describe a live medium: "

@@ -86,6 +86,7 @@ public static class Program
           liveinit explain [--cmdline STRING] [--format text|json] [--initramfs-config FILE]
               print the boot plan for a kernel command line (default: /proc/cmdline); touches nothing.
               The emergency policy includes the image's default (FILE, else /etc/liveinit/initramfs.conf)
+              [--medium DIR [--device DEV]]: with no dialect parameter, detect the layout on a mounted medium
           liveinit probe [--format export|json] [PATH...]
               identify filesystems and partition tables like blkid -p (default: every block device)
           liveinit mkinitramfs --modules-root DIR [--kernel-release KVER] --output FILE

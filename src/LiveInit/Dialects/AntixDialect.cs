@@ -76,7 +76,8 @@ public sealed class AntixDialect : IDialect
         return new BootPlan(Name, medium, image, new SrmPlan(false, bdir, ".srm"), writable,
             new RemasterPlan(remasterAction, bdir, sqname, persistRoot, StateFile),
             persistHome ? new HomePlan($"{bdir}/homefs", true) : null,
-            CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items);
+            CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items,
+            new LayoutPlan([], RemasterConf: LayoutPlan.AntixRemasterConf));
     }
 
     private static (bool Root, bool Home) Persistence(KernelCommandLine c, Diagnostics d)

@@ -9,7 +9,8 @@ namespace LiveInit.Dialects;
 /// 2. The first dialect (order: dracut, archiso, antix, sysresccd5) that has a parameter naming the medium
 ///    (root=live:, archisolabel/archisodevice/archisosearchuuid, bdev/buuid/blabel/bdir, backstore/subdir).
 /// 3. Else the first dialect with any parameter of its own.
-/// Parameters of the dialects not chosen are reported as warnings. No dialect at all is an error.
+/// Parameters of the dialects not chosen are reported as warnings. No dialect parameter at all: layout detection
+/// (<see cref="LayoutPlan.Known"/>), whose result yields the dialect's plan once the medium is found.
 /// The emergency policy combines the command line with the initramfs's own default (<see cref="EmergencyPolicy"/>).
 /// </summary>
 public static class DialectSelector
@@ -33,15 +34,7 @@ public static class DialectSelector
     {
         var d = new Diagnostics();
         var chosen = Choose(c, d);
-        if (chosen is null)
-        {
-            d.Error("cmdline", "no live-boot parameters found: give archisolabel=, root=live:, blabel=/bdir= or backstore=");
-            var ram = SizeSpec.OfMiB(256);
-            return new BootPlan("none", new MediumPlan(null, null, ScanScope.All, "/run/liveinit/medium", 0, false),
-                new ImagePlan([], ImageCopy.No, null, [], "/run/liveinit/image"), new SrmPlan(false, "", ".srm"),
-                new RamUpper(RamPlan.Of(ram)), new RemasterPlan(RemasterAction.None, "", "", false, ""), null,
-                CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items);
-        }
+        if (chosen is null) return DetectionPlan(c, d);
         foreach (var other in All)
         {
             if (ReferenceEquals(other, chosen)) continue;
@@ -50,6 +43,20 @@ public static class DialectSelector
                     d.Warn(key, $"belongs to the {other.Name} dialect; ignored because this boot is {chosen.Name}");
         }
         return chosen.Build(c, d);
+    }
+
+    /// <summary>No dialect parameter: the known layouts are looked for on every device (removable ones first); the
+    /// first found yields its dialect's plan at boot (<see cref="LayoutPlan.Known"/>).</summary>
+    private static BootPlan DetectionPlan(KernelCommandLine c, Diagnostics d)
+    {
+        var ram = SizeSpec.OfPercent(50);
+        var medium = new MediumPlan(null, null, ScanScope.All, LayoutPlan.DetectMountPoint,
+            CommonParameters.WaitSeconds(c, d), false);
+        return new BootPlan("detect", medium,
+            new ImagePlan([], ImageCopy.No, null, [], "/run/liveinit/image"), new SrmPlan(false, "", ".srm"),
+            new RamUpper(RamPlan.Of(ram)), new RemasterPlan(RemasterAction.None, "", "", false, ""), null,
+            CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items,
+            new LayoutPlan(LayoutPlan.Known, CommandLine: c.Raw));
     }
 
     private static IDialect? Choose(KernelCommandLine c, Diagnostics d)

@@ -48,7 +48,9 @@ public sealed class DracutLiveDialect : IDialect
         }
         if (c.Has("rd.live.check")) d.Warn("rd.live.check", "media check (checkisomd5) is not done by LiveInit; booting without it");
 
-        var image = new ImagePlan([imagePath], c.Has("rd.live.ram") ? ImageCopy.Yes : ImageCopy.No, null,
+        // dmsquash-live: the squashfs image, else an uncompressed (or squashfs/erofs) rootfs.img or ext3fs.img
+        // straight on the medium (what `liveinit overlay merge --to rootfs` leaves)
+        var image = new ImagePlan([imagePath, $"{liveDir}/rootfs.img", $"{liveDir}/ext3fs.img"], c.Has("rd.live.ram") ? ImageCopy.Yes : ImageCopy.No, null,
             ["LiveOS/rootfs.img", "LiveOS/ext3fs.img"], ImageMount);
 
         var overlayKey = c.Has("rd.live.overlay") ? "rd.live.overlay" : "rd.overlay";
@@ -90,6 +92,7 @@ public sealed class DracutLiveDialect : IDialect
 
         return new BootPlan(Name, medium, image, new SrmPlan(false, liveDir, ".srm"), writable,
             new RemasterPlan(RemasterAction.None, liveDir, squash, false, ""), new HomePlan($"{liveDir}/home.img", false),
-            CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items);
+            CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items,
+            new LayoutPlan([], MediumLink: LayoutPlan.DracutLiveDev, MediumMayBeImage: true));
     }
 }

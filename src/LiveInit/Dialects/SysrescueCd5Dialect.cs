@@ -49,6 +49,7 @@ public sealed class SysrescueCd5Dialect : IDialect
             new ImagePlan([image], c.Has("docache") ? ImageCopy.Yes : ImageCopy.No, null, [], ImageMount),
             new SrmPlan(false, subdir, ".srm"), writable,
             new RemasterPlan(RemasterAction.None, subdir, "sysrcd.dat", false, ""), null,
-            CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items);
+            CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items,
+            new LayoutPlan([], Aliases: [new RootAlias(StoreMount, "/mnt/memory")]));
     }
 }

@@ -24,6 +24,7 @@ public static class PlanText
         if (plan.Remaster.Action != RemasterAction.None)
             s.AppendLine($"  remaster:  {Describe(plan.Remaster)}");
         if (plan.Home is not null) s.AppendLine($"  home:      /{plan.Home.FilePath} on the medium mounted on /home{(plan.Home.Required ? "" : " when present")}");
+        if (plan.Layout is { } layout) s.Append(Describe(layout));
         s.AppendLine($"  failure:   {Describe(plan.Failure)}");
         s.AppendLine($"  init:      {plan.Init.Path ?? "/sbin/init (then /etc/init, /bin/init, /bin/sh)"}"
                      + (plan.Init.Arguments.Count > 0 ? " " + string.Join(' ', plan.Init.Arguments) : ""));
@@ -81,6 +82,21 @@ public static class PlanText
         RemasterAction.Disabled => $"off (noremaster): a waiting {r.ImageName}.new is left alone",
         _ => "none",
     };
+
+    /// <summary>The layout contracts: detection (no dialect parameter) and what the live system's tools read.</summary>
+    private static string Describe(LayoutPlan l)
+    {
+        var s = new StringBuilder();
+        if (l.Detect.Count > 0)
+            s.AppendLine("  layout:    no dialect parameter: layout detection; the first device holding "
+                         + string.Join(", ", l.Detect.Select(x => $"/{x.Marker} ({x.Dialect})"))
+                         + " (removable devices first) yields that dialect's plan");
+        if (l.RemasterConf is not null) s.AppendLine($"  layout:    {l.RemasterConf} in the new root when a remaster is possible");
+        foreach (var a in l.Aliases ?? []) s.AppendLine($"  layout:    {a.Mount} also at {a.AlsoAt} in the new root");
+        if (l.MediumLink is not null) s.AppendLine($"  layout:    {l.MediumLink} -> the medium's device node");
+        if (l.MediumMayBeImage) s.AppendLine("  layout:    a squashfs, erofs or ext medium holding no image is the image itself");
+        return s.ToString();
+    }
 
     private static string Parent(string path) { var i = path.LastIndexOf('/'); return i < 0 ? path : path[..i]; }
     private static string Join(string dir, string name) => dir.Length == 0 ? name : $"{dir}/{name}";

@@ -38,6 +38,7 @@ public sealed class ApplyRemaster(RemasterPlan plan, string mediumMount) : BootS
             if (!folder.IsThere) return;
             var engine = new RemasterEngine(folder, new BootRemasterLog(ctx.Log), () => Writable(ctx));
             outcome = engine.Run(new RemasterRequest(plan.Action, plan.ImageName, plan.SwapRootfs));
+            ctx.Layout.Remaster = outcome;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {

@@ -10,12 +10,17 @@ namespace LiveInit.Boot.Steps;
 /// as the medium. A step that writes to the medium (remaster, persistence on it) remounts it read-write itself.
 /// When a whole disk and a partition both match (hybrid ISO) the one holding the image wins, else the
 /// partition, and the log says so. A timeout lists every device seen.</summary>
-public sealed class FindMedium(MediumPlan medium, IReadOnlyList<string> imageCandidates) : BootStep
+public sealed class FindMedium(MediumPlan medium, IReadOnlyList<string> imageCandidates,
+    IReadOnlyList<LayoutCandidate>? detect = null) : BootStep
 {
+    private string Sought => detect is { Count: > 0 }
+        ? "one of " + string.Join(", ", detect.Select(x => "/" + x.Marker)) + " (layout detection)"
+        : "/" + medium.SearchFile;
+
     public override string Describe()
     {
         var what = medium.Device is not null ? $"the device {medium.Device}"
-            : $"a {(medium.Scope == ScanScope.Removable ? "removable (USB, optical) device" : "device")} holding /{medium.SearchFile}";
+            : $"a {(medium.Scope == ScanScope.Removable ? "removable (USB, optical) device" : "device")} holding {Sought}";
         return $"wait up to {medium.WaitSeconds} s for {what} and mount it read-only at {medium.MountPoint}"
             + (medium.Device is null ? " (devices searched are mounted read-only without journal replay)" : "")
             + (medium.ReadWrite ? "; read-write later only for the steps that write to it" : "");
@@ -26,7 +31,7 @@ public sealed class FindMedium(MediumPlan medium, IReadOnlyList<string> imageCan
         ctx.EnsureMountTree(medium.MountPoint);
         var reg = ctx.RequireDevices();
         var tried = new HashSet<string>();
-        var what = medium.Device?.ToString() ?? $"a device holding /{medium.SearchFile}";
+        var what = medium.Device?.ToString() ?? $"a device holding {Sought}";
         var found = reg.WaitFor((all, fresh) => medium.Device is not null ? ByTag(ctx, all) : BySearch(ctx, all, tried),
             medium.WaitSeconds, what, ctx.Log.Notice);
         if (found is null)
@@ -69,11 +74,11 @@ public sealed class FindMedium(MediumPlan medium, IReadOnlyList<string> imageCan
             tried.Add(d.Device.Name);
             if (medium.Scope == ScanScope.Removable && !d.Device.IsRemovableLike) continue;
             if (!TryLook(ctx, d)) continue;
-            if (Holds(ctx, medium.SearchFile!))
+            if (detect is { Count: > 0 } ? Detects(ctx) : Holds(ctx, medium.SearchFile!))
             {
                 try { Mounts.Promote(ctx, d.Device.DevPath, d.Type!, medium.MountPoint); }
                 catch (NativeException e) { ctx.Log.Warn($"{d.Device.DevPath} holds /{medium.SearchFile} but cannot be mounted: {e.Message}"); continue; }
-                ctx.Log.Info($"found /{medium.SearchFile} on {d.Device.DevPath}");
+                ctx.Log.Info($"found {Found(ctx)} on {d.Device.DevPath}");
                 return d;
             }
             Unmount();
@@ -104,6 +109,24 @@ public sealed class FindMedium(MediumPlan medium, IReadOnlyList<string> imageCan
         }
         catch (IOException e) { ctx.Log.Trace($"cannot look into {medium.MountPoint}: {e.Message}"); return false; }
     }
+
+    /// <summary>Layout detection: the first known layout on the mounted candidate, kept in the context.</summary>
+    private bool Detects(BootContext ctx)
+    {
+        try
+        {
+            using var root = Media.MediumRoot.Open(medium.MountPoint);
+            var hit = Layouts.LayoutDetector.Find(root, detect!);
+            if (hit is null) return false;
+            (ctx.Layout.Detected, ctx.Layout.DetectedFolder) = hit.Value;
+            return true;
+        }
+        catch (IOException e) { ctx.Log.Trace($"cannot look into {medium.MountPoint}: {e.Message}"); return false; }
+    }
+
+    private string Found(BootContext ctx) => ctx.Layout.Detected is { } l
+        ? "/" + (ctx.Layout.DetectedFolder is { } f ? f + l.Marker[1..] : l.Marker)
+        : "/" + medium.SearchFile;
 
     private void Unmount() => Libc.TryUmount(medium.MountPoint);
 }

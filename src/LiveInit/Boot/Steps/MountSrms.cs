@@ -14,7 +14,7 @@ public sealed class MountSrms(SrmPlan srm, string mediumMount) : BootStep
 
     public override void Run(BootContext ctx)
     {
-        using var medium = MediumRoot.Open(mediumMount);
+        using var medium = MediumRoot.Open(ctx.Layout.SrmCopyRoot ?? mediumMount);   // copytoram copied them
         var folder = medium.Lookup(srm.Directory);
         if (!folder.IsDirectory)
         {
