@@ -45,5 +45,19 @@ if [ "$1" = tls ]; then
   if liveinit srm load -i https://10.0.2.2:$self/self.srm; then echo "LAYOUT-TLS-SELF-INSECURE-LOADED"; fi
   [ "$(cat /etc/layout-self 2>/dev/null)" = "self-signed" ] && echo "LAYOUT-TLS-SELF-INSECURE-CONTENT"
   shift 3
+  # srm pack --pacman against the pacman database of this root: nano "installed" since boot (in the upper
+  # layer), bash in the image; only nano's files, its database entry and its unit link are packed
+  db=/var/lib/pacman/local/nano-8.2-1
+  mkdir -p $db /usr/lib/systemd/system /etc/systemd/system/multi-user.target.wants
+  printf '%%NAME%%\nnano\n\n%%VERSION%%\n8.2-1\n' > $db/desc
+  printf '%%FILES%%\nusr/\nusr/bin/\nusr/bin/nano\nusr/lib/systemd/system/nano.service\n' > $db/files
+  echo ELF > /usr/bin/nano; echo '[Unit]' > /usr/lib/systemd/system/nano.service; echo x > /etc/unrelated.conf
+  ln -s /usr/lib/systemd/system/nano.service /etc/systemd/system/multi-user.target.wants/nano.service
+  if liveinit srm pack --pacman -s prepare --staging /run/pac /run/pac.srm; then echo "LAYOUT-PACMAN-PREPARED"; fi
+  find /run/pac | sed 's/^/LAYOUT-PACMAN-STAGED /'
+  [ "$(cat /run/pac/usr/bin/nano 2>/dev/null)" = ELF ] && [ -f /run/pac$db/desc ] && [ -f /run/pac$db/files ] \
+    && [ -L /run/pac/etc/systemd/system/multi-user.target.wants/nano.service ] && echo "LAYOUT-PACMAN-PACKAGE-PACKED"
+  [ ! -e /run/pac/etc/unrelated.conf ] && [ ! -e /run/pac/var/lib/pacman/local/bash-5.2-1 ] \
+    && [ -d /var/lib/pacman/local/bash-5.2-1 ] && echo "LAYOUT-PACMAN-OTHERS-LEFT-OUT"
 fi
 exec /sbin/init-test "$@"

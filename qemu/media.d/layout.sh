@@ -10,7 +10,8 @@
 #   layout-tls/         tls.srm and self.srm, and the certificates of the https servers (made here)
 LR=$W/root-layout; rm -rf "$LR"; cp -a "$R" "$LR"
 mv "$LR/sbin/init" "$LR/sbin/init-test"; install -m 755 "$HERE/layoutroot-init.sh" "$LR/sbin/init"
-mkdir -p "$LR/usr/bin" "$LR/lib/modules/layout" "$LR/etc/ssl/certs"
+mkdir -p "$LR/usr/bin" "$LR/lib/modules/layout" "$LR/etc/ssl/certs" "$LR/var/lib/pacman/local/bash-5.2-1"
+printf "%%NAME%%\nbash\n\n%%VERSION%%\n5.2-1\n" > "$LR/var/lib/pacman/local/bash-5.2-1/desc"   # a package of the image
 install -m 755 "$HERE/../artifacts/liveinit" "$LR/usr/bin/liveinit"
 layout_copy_bin() {  # a host binary and every shared library ldd names, at the same paths
   local b; b=$(command -v "$1") || { echo "media.d/layout.sh: $1 is not installed on this host" >&2; return 1; }

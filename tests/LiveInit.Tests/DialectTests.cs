@@ -270,7 +270,7 @@ public class DialectTests
         var p = Plan("root=live:CDLABEL=Fedora-40 rd.live.image");
         Assert.Equal("dracut", p.Dialect);
         Assert.Equal(DeviceSpec.ByLabel("Fedora-40"), p.Medium.Device);
-        Assert.Equal(["LiveOS/squashfs.img"], p.Image.Candidates);
+        Assert.Equal(["LiveOS/squashfs.img", "LiveOS/rootfs.img", "LiveOS/ext3fs.img"], p.Image.Candidates);
         Assert.Equal("/run/initramfs/live", p.Medium.MountPoint);
         var o = Assert.IsType<LiveOsOverlay>(p.Writable);
         Assert.Null(o.PersistentDevice);
@@ -283,7 +283,7 @@ public class DialectTests
     public void DracutPersistentOverlayWithPath()
     {
         var p = Plan("root=live:UUID=abcd rd.live.dir=/Fedora rd.live.squashimg=rootfs.sfs rd.live.overlay=LABEL=DATA:/Fedora/ovl rd.live.overlay.overlayfs rd.live.overlay.size=1024 rd.live.ram rw");
-        Assert.Equal(["Fedora/rootfs.sfs"], p.Image.Candidates);
+        Assert.Equal(["Fedora/rootfs.sfs", "Fedora/rootfs.img", "Fedora/ext3fs.img"], p.Image.Candidates);
         var o = Assert.IsType<LiveOsOverlay>(p.Writable);
         Assert.Equal(DeviceSpec.ByLabel("DATA"), o.PersistentDevice);
         Assert.Equal("Fedora/ovl", o.OverlayPath);

@@ -85,7 +85,7 @@ public class LayoutContractTests
         Assert.Equal(LayoutPlan.DracutLiveDev, p.Layout!.MediumLink);
         Assert.True(p.Layout.MediumMayBeImage);
         Assert.Equal(["LiveOS/squashfs.img", "LiveOS/rootfs.img", "LiveOS/ext3fs.img"], p.Image.Candidates);
-        var steps = BootSequence.For(p);
+        var steps = BootSequence.For(p).ToList();
         Assert.IsType<LinkMediumDevice>(steps[steps.FindIndex(s => s is FindMedium) + 1]);
     }
 

@@ -85,7 +85,7 @@ s_layout_liveos_device_is_the_image() {
     'LIVEINIT-ROOT-DONE'
 }
 
-# https srm load: a certificate from the test CA the guest trusts loads; a self-signed one is refused with a
+# https srm load (and, in the same boot, srm pack --pacman): a certificate from the test CA the guest trusts loads; a self-signed one is refused with a
 # message about the certificate; -i accepts it. Servers on the host loopback (the guest sees 10.0.2.2).
 layout_https() {  # CERT KEY: serve $MEDIA/layout-tls/www over https on 127.0.0.1; sets LY_PORT and LY_PID
   local port; port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -113,4 +113,7 @@ s_layout_https_srm_load() {
   expect layout/https-srm-load-verifies-certificates "$OUT/lytls.log" 'LAYOUT-TLS-GOOD-LOADED' 'LAYOUT-TLS-GOOD-CONTENT' \
     'LAYOUT-TLS-SELF-REFUSED' 'LAYOUT-TLS-SELF-SAYS-CERTIFICATE' 'LAYOUT-TLS-SELF-INSECURE-LOADED' \
     'LAYOUT-TLS-SELF-INSECURE-CONTENT' 'LIVEINIT-ROOT-DONE'
+  # the same boot: srm pack --pacman against the root's pacman database (a package installed since boot)
+  expect layout/srm-pack-pacman-in-a-boot "$OUT/lytls.log" 'LAYOUT-PACMAN-PREPARED' 'LAYOUT-PACMAN-PACKAGE-PACKED' \
+    'LAYOUT-PACMAN-OTHERS-LEFT-OUT'
 }

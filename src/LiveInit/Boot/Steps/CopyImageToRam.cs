@@ -40,7 +40,7 @@ public sealed class CopyImageToRam(ImagePlan image, string mediumMount, SrmPlan?
         var dst = Path.Combine(image.RamCopyDir, Path.GetFileName(src));
         ctx.Log.Notice($"copying {src} ({size >> 20} MiB) to RAM");
         var sw = Stopwatch.StartNew();
-        var failure = TryCopy(file, image.RamCopyDir, dst, size);
+        var failure = TryCopy(file, image.RamCopyDir, dst, size);   // the tmpfs holds the SRMs too
         var srmRoot = Path.Combine(image.RamCopyDir, SrmCopyDir);
         failure ??= CopyModules(medium, modules, srmRoot);
         if (failure is not null)
@@ -92,15 +92,15 @@ public sealed class CopyImageToRam(ImagePlan image, string mediumMount, SrmPlan?
         return null;
     }
 
-    private static string? TryCopy(Media.ConfinedFile src, string ramDir, string dst, long size)
+    private static string? TryCopy(Media.ConfinedFile src, string ramDir, string dst, long total)
     {
-        try { Mounts.MountTmpfs(ramDir, $"size={RamCopy.TmpfsBytes(size)},mode=0755"); }
+        try { Mounts.MountTmpfs(ramDir, $"size={RamCopy.TmpfsBytes(total)},mode=0755"); }
         catch (Exception e) { return $"no tmpfs for it: {e.Message}"; }
         try
         {
             using var from = src.OpenStream(bufferSize: 0);
             using var to = new FileStream(dst, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
-            return RamCopy.Copy(from, to, size);
+            return RamCopy.Copy(from, to, src.Length);
         }
         catch (Exception e)   // whatever it is, the medium is still there to boot from
         {
