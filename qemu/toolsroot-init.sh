@@ -163,6 +163,19 @@ case $step in
     check remaster-home-kept same /home/hx home
     check remaster-refused-while-old-exists sh -c "! $LI remaster create -c gzip"
     ;;
+  rm-create-plain)   # booted without persistence: remaster the changes in RAM (tests/boot/scenarios.d/layout.sh)
+    echo plain > /etc/remaster-plain; sync
+    check remaster-plain-conf grep -q "^BOOT_MP='/live/boot-dev'" /live-config/remaster.conf
+    check remaster-plain-create $LI remaster create -c gzip
+    cd /live/boot-dev/antiX && ls -l
+    check remaster-plain-md5sum md5sum -c linuxfs.new.md5
+    check remaster-plain-no-rootfs-new test ! -e rootfs.new; cd /
+    ;;
+  rm-check-plain)   # the boot swapped linuxfs.new in and says so in remaster.conf
+    check remaster-plain-new-image-booted same /etc/remaster-plain plain
+    check remaster-plain-old-kept test -f /live/boot-dev/antiX/linuxfs.old
+    check remaster-plain-conf-says-remastered grep -q "^REMASTERED='true'" /live-config/remaster.conf
+    ;;
   *) echo "TOOLS-FAIL unknown step '$step'" ;;
 esac
 sync

@@ -117,3 +117,16 @@ s_layout_https_srm_load() {
   expect layout/srm-pack-pacman-in-a-boot "$OUT/lytls.log" 'LAYOUT-PACMAN-PREPARED' 'LAYOUT-PACMAN-PACKAGE-PACKED' \
     'LAYOUT-PACMAN-OTHERS-LEFT-OUT'
 }
+
+# remaster create without root persistence (the tools root, qemu/media.d/tools.sh): the changes in RAM make
+# linuxfs.new, the next boot swaps it in and remaster.conf says so
+s_layout_remaster_create_without_persistence() {
+  local d; d=$(disk lyrmplain tools-antix.img)
+  "$BOOT" "$OUT/lyrmplain1.log" $((TMO * 3)) 'blabel=TOOLSAX -- rm-create-plain' $(virtio "$d")   # mksquashfs under TCG
+  "$BOOT" "$OUT/lyrmplain2.log" "$TMO" 'blabel=TOOLSAX -- rm-check-plain' $(virtio "$d")
+  tools_ok layout/remaster-create-without-persistence "$OUT/lyrmplain1.log" remaster-plain-conf remaster-plain-create \
+    remaster-plain-md5sum remaster-plain-no-rootfs-new
+  expect layout/remaster-without-persistence-swapped-at-boot "$OUT/lyrmplain2.log" 'remaster applied'
+  tools_ok layout/remaster-without-persistence-new-image-booted "$OUT/lyrmplain2.log" remaster-plain-new-image-booted \
+    remaster-plain-old-kept remaster-plain-conf-says-remastered
+}
