@@ -36,7 +36,11 @@ public sealed class FindMedium(MediumPlan medium, IReadOnlyList<string> imageCan
             medium.WaitSeconds, what, ctx.Log.Notice);
         if (found is null)
             throw new BootFailure($"the boot medium ({what}) did not appear within {medium.WaitSeconds} s.\n"
-                                  + "Check the label with 'liveinit probe' (labels are case-sensitive), or give rootdelay=SECONDS for a slow device.\n"
+                                  + (detect is { Count: > 0 }
+                                      ? "No dialect parameter was given: name the medium (archisolabel=, root=live:, "
+                                        + "blabel=, backstore=), or give rootdelay=SECONDS for a slow device.\n"
+                                      : "Check the label with 'liveinit probe' (labels are case-sensitive), or give "
+                                        + "rootdelay=SECONDS for a slow device.\n")
                                   + "Block devices seen:\n" + reg.Report());
         ctx.Medium = found;
         ctx.Log.Info($"boot medium: {found.Summary()} mounted at {medium.MountPoint}");
