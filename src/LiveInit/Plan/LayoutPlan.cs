@@ -24,14 +24,16 @@ public sealed record LayoutPlan(
     /// <summary>The known layouts, in the order they are looked for.</summary>
     public static IReadOnlyList<LayoutCandidate> Known { get; } =
     [
-        new("sysresccd5", "sysrcd.dat"), new("dracut", "LiveOS/squashfs.img"), new("antix", "antiX/linuxfs"),
-        new("archiso", "*/x86_64/airootfs.sfs"),
+        new("sysresccd5", "sysrcd.dat", ""), new("dracut", "LiveOS/squashfs.img", "root=live:{device}"),
+        new("antix", "antiX/linuxfs", "bdev={device}"),
+        new("archiso", "*/x86_64/airootfs.sfs", "archisodevice={device} archisobasedir={folder}"),
     ];
 }
 
-/// <summary>A layout: the file that marks it on a medium (<c>*</c> stands for one top-level folder) and the
-/// dialect whose plan it yields.</summary>
-public sealed record LayoutCandidate(string Dialect, string Marker);
+/// <summary>A layout: the file that marks it on a medium (<c>*</c> stands for one top-level folder), the dialect
+/// whose plan it yields, and the parameters that name the medium found in that dialect (<c>{device}</c>: its
+/// device node, <c>{folder}</c>: the folder <c>*</c> matched; SystemRescueCd-5 has none: it searches).</summary>
+public sealed record LayoutCandidate(string Dialect, string Marker, string MediumParameters);
 
 /// <summary>The mount at <see cref="Mount"/> is also shown at <see cref="AlsoAt"/> in the new root.</summary>
 public sealed record RootAlias(string Mount, string AlsoAt);

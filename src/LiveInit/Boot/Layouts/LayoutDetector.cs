@@ -41,18 +41,14 @@ public static class LayoutDetector
         && name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '-');
 
     /// <summary>The parameters that make the layout's dialect describe this medium: the dialect forced, and the
-    /// device (or, for SystemRescueCd-5, which has no device parameter, nothing: it searches for sysrcd.dat).</summary>
+    /// layout's own medium parameters for the device (and folder) found.</summary>
     public static string Parameters(LayoutCandidate layout, string? folder, string devPath)
     {
         if (!devPath.StartsWith("/dev/", StringComparison.Ordinal) || !IsPlainFolderName(devPath[5..]))
             throw new ArgumentException($"'{devPath}' is not a plain device node path");
-        var forced = $"liveinit.dialect={layout.Dialect}";
-        return layout.Dialect switch
-        {
-            "dracut" => $"{forced} root=live:{devPath}",
-            "antix" => $"{forced} bdev={devPath}",
-            "archiso" => $"{forced} archisodevice={devPath} archisobasedir={folder ?? "arch"}",
-            _ => forced,
-        };
+        if (folder is not null && !IsPlainFolderName(folder))
+            throw new ArgumentException($"'{folder}' cannot stand in a boot parameter");
+        var medium = layout.MediumParameters.Replace("{device}", devPath).Replace("{folder}", folder ?? "");
+        return $"liveinit.dialect={layout.Dialect} {medium}".TrimEnd();
     }
 }

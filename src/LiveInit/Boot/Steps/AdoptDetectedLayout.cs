@@ -19,7 +19,13 @@ public sealed class AdoptDetectedLayout(LayoutPlan layout, string detectMount) :
     {
         var found = ctx.Layout.Detected ?? throw new BootFailure("layout detection found no known layout");
         var dev = ctx.Medium?.Device.DevPath ?? throw new BootFailure("layout detection found no medium");
-        var extra = LayoutDetector.Parameters(found, ctx.Layout.DetectedFolder, dev);
+        string extra;
+        try { extra = LayoutDetector.Parameters(found, ctx.Layout.DetectedFolder, dev); }
+        catch (ArgumentException e)
+        {
+            throw new BootFailure($"layout detection found /{found.Marker} on {dev} but cannot name it: {e.Message}; "
+                                  + "name the medium with the dialect's own parameters");
+        }
         var where = "/" + (ctx.Layout.DetectedFolder is { } f ? f + found.Marker[1..] : found.Marker);
         ctx.Log.Notice($"layout detected: {where} on {dev}: the {found.Dialect} layout; booting as if given: {extra}");
         var err = Libc.TryUmount(detectMount);
