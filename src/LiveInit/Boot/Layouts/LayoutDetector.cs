@@ -15,7 +15,8 @@ public static class LayoutDetector
 
     /// <summary>The first candidate whose marker is a regular file on the medium, with the folder a <c>*</c>
     /// matched; null when none is.</summary>
-    public static (LayoutCandidate Layout, string? Folder)? Find(MediumRoot medium, IReadOnlyList<LayoutCandidate> candidates)
+    public static (LayoutCandidate Layout, string? Folder)? Find(MediumRoot medium,
+        IReadOnlyList<LayoutCandidate> candidates)
     {
         foreach (var c in candidates)
         {

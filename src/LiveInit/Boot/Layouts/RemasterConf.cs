@@ -20,7 +20,10 @@ public static class RemasterConf
     public static string Render(RemasterConfValues v)
     {
         var s = new StringBuilder("# written by liveinit at boot: live remastering is possible on this boot\n");
-        void Put(string name, string? value) { if (value is not null) s.Append(name).Append('=').Append(Quote(value)).Append('\n'); }
+        void Put(string name, string? value)
+        {
+            if (value is not null) s.Append(name).Append('=').Append(Quote(value)).Append('\n');
+        }
         Put("BOOT_DEV", v.BootDev);
         Put("BOOT_FSTYPE", v.BootFsType);
         Put("BOOT_LABEL", v.BootLabel);
