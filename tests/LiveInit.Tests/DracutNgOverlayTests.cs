@@ -61,3 +61,41 @@ public sealed class DracutNgOverlayTests
         Assert.Contains(p.Diagnostics, x => x.Parameter == "rd.live.overlay.cowfs" && x.Severity == Severity.Warning);
     }
 }
+
+/// <summary>dracut-ng's overlay over a normal root (its overlayfs module): root= without live: plus rd.overlay
+/// chooses the dracut dialect and a plan whose medium is the root device.</summary>
+public sealed class DracutNgOverlayRootTests
+{
+    private static BootPlan Plan(string cmdline) => DialectSelector.Plan(KernelCommandLine.Parse(cmdline));
+
+    [Theory]
+    [InlineData("root=LABEL=dracut rd.overlay=0", false, null)]
+    [InlineData("root=LABEL=dracut rd.overlay", true, null)]
+    [InlineData("root=LABEL=dracut rd.overlay=1", true, null)]
+    [InlineData("root=LABEL=dracut rd.overlay=LABEL=OVERLAY", true, "LABEL=OVERLAY")]
+    [InlineData("root=LABEL=dracut rd.overlay=/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_overlay", true,
+        "/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_overlay")]
+    public void RootDeviceUnderAnOverlay(string cmdline, bool overlay, string? device)
+    {
+        var p = Plan(cmdline);
+        Assert.Equal("dracut", p.Dialect);
+        Assert.Equal(new OverlayRootPlan(overlay, false), p.OverlayRoot);
+        Assert.Equal(DeviceSpec.ByLabel("dracut"), p.Medium.Device);
+        Assert.Equal(OverlayRootPlan.RootBase, p.Medium.MountPoint);
+        var o = Assert.IsType<LiveOsOverlay>(p.Writable);
+        Assert.Equal(device, o.PersistentDevice?.ToString());
+        Assert.Equal(device is null ? null : "overlay", o.OverlayPath);
+        Assert.Empty(p.Diagnostics);
+        var steps = LiveInit.Boot.BootSequence.For(p).Select(s => s.GetType().Name).ToList();
+        Assert.Contains("UseRootDevice", steps);
+        Assert.DoesNotContain("MountImage", steps);
+        Assert.Equal(overlay, steps.Contains("AssembleRoot"));
+    }
+
+    [Fact]
+    public void PlainRootWithoutRdOverlayIsNotClaimed()
+    {
+        Assert.False(DracutLiveDialect.Claims(KernelCommandLine.Parse("root=LABEL=dracut")));
+        Assert.Null(Plan("root=live:LABEL=x").OverlayRoot);
+    }
+}

@@ -13,6 +13,17 @@ public static class BootSequence
         if (plan.Medium.Device is null && plan.Medium.SearchFile is null) return steps;
         var mp = plan.Medium.MountPoint;
         steps.Add(new FindMedium(plan.Medium, plan.Image.Candidates));
+        if (plan.OverlayRoot is { } overlayRoot)
+        {
+            steps.Add(new UseRootDevice(overlayRoot, mp, options.NewRoot));
+            if (overlayRoot.Overlay)
+            {
+                steps.Add(new PrepareWritable(plan.Writable));
+                steps.Add(new AssembleRoot(plan.Image, plan.Writable, options.NewRoot));
+            }
+            if (options.SwitchRoot) steps.Add(new SwitchRoot(plan.Init, options.NewRoot));
+            return steps;
+        }
         if (plan.Remaster.Action != RemasterAction.None) steps.Add(new ApplyRemaster(plan.Remaster, mp));
         if (plan.Image.CopyToRam != ImageCopy.No) steps.Add(new CopyImageToRam(plan.Image, mp));
         if (plan.Image.ChecksumFile is not null) steps.Add(new VerifyChecksum(plan.Image, mp));

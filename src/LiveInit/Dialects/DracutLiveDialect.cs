@@ -26,6 +26,13 @@ public sealed class DracutLiveDialect : IDialect
     /// <summary>True when <c>root=live:</c> is given (the only strong claim of this dialect).</summary>
     public static bool HasLiveRoot(KernelCommandLine c) => c.Get("root")?.StartsWith("live:", StringComparison.Ordinal) == true;
 
+    /// <summary>dracut-ng's overlay over a normal root: <c>root=</c> without <c>live:</c>, and <c>rd.overlay</c>.</summary>
+    public static bool HasOverlayRoot(KernelCommandLine c) =>
+        c.Get("root") is { Length: > 0 } && !HasLiveRoot(c) && c.Has("rd.overlay");
+
+    /// <summary>root= is this dialect's when it is a live root or an overlay root.</summary>
+    public static bool Claims(KernelCommandLine c) => HasLiveRoot(c) || HasOverlayRoot(c);
+
     public BootPlan Build(KernelCommandLine c, Diagnostics d)
     {
         var liveDir = CommonParameters.RelativeDir(c, d, "rd.live.dir", "LiveOS", allowLeadingSlash: true);
@@ -34,6 +41,7 @@ public sealed class DracutLiveDialect : IDialect
         var wait = CommonParameters.WaitSeconds(c, d, "rd.retry");
         var rw = c.Has("rw");
 
+        if (HasOverlayRoot(c)) return OverlayRoot(c, d, wait, rw);
         MediumPlan medium;
         var root = c.Get("root");
         string? err = null;
@@ -134,4 +142,35 @@ public sealed class DracutLiveDialect : IDialect
 
     private static bool IsTrue(KernelCommandLine c, string key) =>
         c.Find(key) is { } p && p.Value is null or "" or "1" or "yes" or "on" or "true";
+
+    /// <summary><c>root=DEVICE rd.overlay[=…]</c>: the root device is the medium and the only lower layer; the
+    /// overlay device (if any) holds <c>overlay/</c> and <c>ovlwork/</c> at its top, created when missing.</summary>
+    private BootPlan OverlayRoot(KernelCommandLine c, Diagnostics d, int wait, bool rw)
+    {
+        var rootText = c.Get("root")!;
+        if (!DeviceSpec.TryParse(rootText, out var spec, out var err))
+            d.Error("root", $"root={rootText}: {err}; no root device to put the overlay on");
+        var medium = new MediumPlan(spec, null, ScanScope.All, OverlayRootPlan.RootBase, wait, rw);
+        var image = new ImagePlan([], ImageCopy.No, null, [], OverlayRootPlan.RootBase);
+        var ov = Overlay(c, d, out var key, out var overlayfs, out var tmpfsSize);
+        DeviceSpec? persistent = null;
+        if (ov is not null)
+        {
+            if (ov.Contains(':') && !ov.StartsWith("/dev/", StringComparison.Ordinal))
+                d.Warn(key, "a :path is not used over a normal root (the changes go to /overlay on the device)");
+            var devText = ov.StartsWith("/dev/", StringComparison.Ordinal) || !ov.Contains(':') ? ov : ov[..ov.IndexOf(':')];
+            if (DeviceSpec.TryParse(devText, out var dev, out var derr)) persistent = dev;
+            else d.Error(key, $"{derr}; changes stay in RAM");
+        }
+        if (c.Find("rd.live.overlay.cowfs") is not null)
+            d.Warn("rd.live.overlay.cowfs", "only used by dracut's autooverlay, which LiveInit does not do");
+        var ram = new RamPlan(tmpfsSize ?? SizeSpec.OfPercent(50), RamMount, "", RamSnapshotMount, 32768);
+        var writable = new LiveOsOverlay(persistent, persistent is null ? null : OverlayRootPlan.UpperOnDevice, "",
+            ForceOverlayfs: true, c.Has("rd.live.overlay.readonly") || IsTrue(c, "rd.overlay.readonly"),
+            c.Has("rd.live.overlay.reset") || IsTrue(c, "rd.overlay.reset"), LiveOsOverlay.DefaultDeviceMountPoint, ram);
+        return new BootPlan(Name, medium, image, new SrmPlan(false, "", ".srm"), writable,
+            new RemasterPlan(RemasterAction.None, "", "", false, ""), null,
+            CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items,
+            new OverlayRootPlan(overlayfs, rw));
+    }
 }

@@ -78,3 +78,81 @@ s_udev_names_by_path() {
   expect udev/by-path-root "$l" 'LIVEINIT-ROOT-REACHED' 'ROOT-DEVICE=overlay' \
     'UDEV-LI by-path/pci-0000:00:04.0-scsi-0:0:0:0-part1 /dev/sd[a-z]1'
 }
+
+# dracut-ng's own test suite as the reference: each distinct client command line of test/TEST-30-DMSQUASH and
+# test/TEST-21-OVERLAYFS, booted by LiveInit on media built the way those tests build them (qemu/media.d/dracutng.sh),
+# the disks attached as the tests attach them (virtio-scsi disks with serials root, overlay, ...). What dracut-ng's
+# assertion checks (the root's kind) is checked from the test root's markers; the disks nobody writes stay
+# byte-identical.
+dng_scsi() {  # FILE SERIAL...: scsi-hd disks on one virtio-scsi controller
+  local a="-device virtio-scsi-pci,id=scsi" i=0
+  while [ $# -gt 0 ]; do
+    a+=" -drive if=none,id=d$i,file=$1,format=raw -device scsi-hd,drive=d$i,bus=scsi.0,serial=$2"
+    shift 2; i=$((i + 1))
+  done
+  echo "$a"
+}
+
+# TEST-30-DMSQUASH: "rd.overlay root=live:/dev/disk/by-label/dracut" and its "live" and "livedir" variants
+t30_boot() {  # NAME EXTRA-ARGS
+  local r l=$OUT/$1.log before
+  r=$(disk "$1" t30-root.img); before=$(md5_of "$r")
+  "$BOOT" "$l" "$TMO" "rd.overlay root=live:/dev/disk/by-label/dracut $2" $(dng_scsi "$r" root)
+  expect "dracut-ng/$1" "$l" 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' 'OVERLAY-UPPER=/run/liveinit/cow/' \
+    'MOUNT-VISIBLE /run/initramfs/live'
+  same_bytes "dracut-ng/$1-medium-untouched" "$r" "$before"
+}
+s_dracutng_t30_overlayfs() { t30_boot t30-overlayfs ""; }
+s_dracutng_t30_live() { t30_boot t30-live "rd.live.image"; }
+s_dracutng_t30_livedir() { t30_boot t30-livedir "rd.live.image rd.live.dir=LiveOS"; }
+
+# TEST-21-OVERLAYFS: root=LABEL=dracut with rd.overlay=0 (no overlay: the ext4 root itself), rd.overlay and
+# rd.overlay=1 (tmpfs), tmpfs:size=32M,nr_inodes=100000 (a sized tmpfs), LABEL=NONEXISTENT (a warning, tmpfs); the
+# root disk and the overlay disk stay byte-identical in all of them.
+t21_boot() {  # NAME "OPTS" TIMEOUT EXPECTED-PATTERN...
+  local name=$1 opts=$2 tmo=$3 r o l=$OUT/$1.log rb ob; shift 3
+  r=$(disk "$name" t21-root.img); o=$(disk "$name" t21-overlay.img); rb=$(md5_of "$r"); ob=$(md5_of "$o")
+  "$BOOT" "$l" "$tmo" "root=LABEL=dracut $opts" $(dng_scsi "$r" root "$o" overlay)
+  expect "dracut-ng/$name" "$l" 'LIVEINIT-ROOT-REACHED' "$@"
+  [ "$(md5_of "$r")$(md5_of "$o")" = "$rb$ob" ] && echo "PASS dracut-ng/$name-disks-untouched" \
+    || echo "FAIL dracut-ng/$name-disks-untouched: $r or $o changed"
+}
+s_dracutng_t21_none() { t21_boot t21-none "rd.overlay=0" "$TMO" 'ROOTFS-TYPE=ext4' 'ROOT-DEVICE=/dev/sd'; }
+s_dracutng_t21_tmpfs() {
+  t21_boot t21-tmpfs "rd.overlay" "$TMO" 'ROOTFS-TYPE=overlay' 'OVERLAY-UPPER=/run/liveinit/cow/' 'PERSIST-NONE'
+}
+s_dracutng_t21_tmpfs1() {
+  t21_boot t21-tmpfs1 "rd.overlay=1" "$TMO" 'ROOTFS-TYPE=overlay' 'OVERLAY-UPPER=/run/liveinit/cow/'
+}
+s_dracutng_t21_tmpfs_sized() {
+  t21_boot t21-tmpfs-sized "rd.overlay=tmpfs:size=32M,nr_inodes=100000" "$TMO" 'ROOTFS-TYPE=overlay' \
+    'RAM \(tmpfs 32M\)'
+}
+s_dracutng_t21_nonexistent() {
+  t21_boot t21-nonexistent "rd.overlay=LABEL=NONEXISTENT rd.retry=5" 120 'ROOTFS-TYPE=overlay' \
+    'OVERLAY-UPPER=/run/liveinit/cow/' 'NONEXISTENT did not appear'
+}
+
+# TEST-21's three persistent forms, one after the other on the same overlay disk: LABEL=OVERLAY makes overlay/
+# and ovlwork/ at the top of the device (as dracut-ng's prepare-overlayfs does) and keeps the change; UUID= and the
+# by-id link (udev's name, computed by LiveInit) find the same device and the change; the root disk is untouched.
+s_dracutng_t21_device() {
+  local r o before n=0 opt l tag
+  r=$(disk t21-device t21-root.img); o=$(disk t21-device t21-overlay.img); before=$(md5_of "$r")
+  for opt in LABEL=OVERLAY UUID=0f0f0f0f-2121-4121-8121-0000000000a1 \
+             /dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_overlay; do
+    n=$((n + 1)); l=$OUT/t21-device-$n.log; tag=${opt%%=*}; [ "${opt#/dev/}" = "$opt" ] || tag=by-id
+    "$BOOT" "$l" "$TMO" "root=LABEL=dracut rd.overlay=$opt" $(dng_scsi "$r" root "$o" overlay)
+    if [ $n = 1 ]; then
+      expect "dracut-ng/t21-device-$tag" "$l" 'ROOTFS-TYPE=overlay' 'PERSIST-NONE' \
+        'OVERLAY-UPPER=/run/initramfs/overlayfs-device/overlay'
+    else
+      expect "dracut-ng/t21-device-$tag" "$l" 'ROOTFS-TYPE=overlay' "PERSIST-FOUND previous_boots=$((n - 1))"
+    fi
+  done
+  if debugfs -R 'ls -l /' "$o" 2>/dev/null | grep -E ' overlay$' >/dev/null \
+     && debugfs -R 'ls -l /' "$o" 2>/dev/null | grep -E ' ovlwork$' >/dev/null; then
+    echo "PASS dracut-ng/t21-device-layout"
+  else echo "FAIL dracut-ng/t21-device-layout: no /overlay and /ovlwork on $o"; fi
+  same_bytes dracut-ng/t21-device-root-untouched "$r" "$before"
+}
