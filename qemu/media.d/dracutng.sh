@@ -26,7 +26,7 @@ T=$W/tree-udev; mkdir -p "$T/LiveOS"
 mksquashfs "$P" "$T/LiveOS/squashfs.img" -noappend -quiet -comp gzip -all-root >/dev/null
 mkfs.ext4 -q -F -L UDEVLIVE -d "$T" "$W/udev-p1.img" 20M 2>&1 | grep -v "^Creating regular file" || true
 rm -f "$OUT/udev-live.img"; truncate -s 24M "$OUT/udev-live.img"
-printf 'label: dos\nlabel-id: 0x0dev0001\n1MiB,20MiB,83\n' | sed 's/0x0dev0001/0x0de50001/' | sfdisk -q "$OUT/udev-live.img" >/dev/null
+printf 'label: dos\nlabel-id: 0x0de50001\n1MiB,20MiB,83\n' | sfdisk -q "$OUT/udev-live.img" >/dev/null
 dd if="$W/udev-p1.img" of="$OUT/udev-live.img" bs=1M seek=1 conv=notrunc,sparse status=none
 rm -f "$OUT/udev-blank.img"; truncate -s 16M "$OUT/udev-blank.img"
 printf 'label: dos\n1MiB,8MiB,83\n' | sfdisk -q "$OUT/udev-blank.img" >/dev/null

@@ -40,8 +40,10 @@ public sealed class DracutNgOverlayTests
 
     [Theory]
     // TEST-30's autooverlay lines: a bare rd.overlay first (the test's base line), the device after it
-    [InlineData("rd.overlay root=live:/dev/disk/by-label/dracut rd.live.image rd.overlay=LABEL=persist rd.live.dir=LiveOS")]
-    [InlineData("rd.overlay root=live:/dev/disk/by-label/dracut rd.live.image rd.live.overlay=LABEL=persist rd.live.dir=LiveOS")]
+    [InlineData("rd.overlay root=live:/dev/disk/by-label/dracut rd.live.image rd.overlay=LABEL=persist "
+                + "rd.live.dir=LiveOS")]
+    [InlineData("rd.overlay root=live:/dev/disk/by-label/dracut rd.live.image rd.live.overlay=LABEL=persist "
+                + "rd.live.dir=LiveOS")]
     public void DeviceFromTheLastRdOverlayOrTheDeprecatedName(string cmdline)
     {
         var o = Assert.IsType<LiveOsOverlay>(Plan(cmdline).Writable);

@@ -146,7 +146,8 @@ public sealed class UdevNamesTests : IDisposable
         var r = ScsiIdentity.From(both, null, "QEMU    ", "QEMU HARDDISK   ")!;
         Assert.Equal(("35000c500deadbeef", "0x5000c500deadbeef"), (r.Serial, r.WwnWithExtension));
         var p80 = new byte[] { 0, 0x80, 0, 3, (byte)'S', (byte)'N', (byte)'1' };
-        Assert.Equal("SQEMU    QEMU HARDDISK   SN1", ScsiIdentity.From(null, p80, "QEMU    ", "QEMU HARDDISK   ")!.Serial);
+        Assert.Equal("SQEMU    QEMU HARDDISK   SN1",
+            ScsiIdentity.From(null, p80, "QEMU    ", "QEMU HARDDISK   ")!.Serial);
         Assert.Null(ScsiIdentity.From([0, 0x83, 0, 200, 1], null, "V", "M"));    // a length past the end
     }
 

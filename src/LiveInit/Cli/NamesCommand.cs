@@ -15,7 +15,8 @@ public static class NamesCommand
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--sys" && i + 1 < args.Length) sys = args[++i];
-            else if (args[i].StartsWith('-')) throw new UsageException($"unknown option '{args[i]}' (names [--sys DIR] [NAME...])");
+            else if (args[i].StartsWith('-'))
+                throw new UsageException($"unknown option '{args[i]}' (names [--sys DIR] [NAME...])");
             else names.Add(args[i].StartsWith("/dev/", StringComparison.Ordinal) ? args[i][5..] : args[i]);
         }
         if (names.Count == 0) names.AddRange(SysfsBlock.Enumerate(sys).Select(d => d.Name));

@@ -26,7 +26,8 @@ public sealed class DracutLiveDialect : IDialect
     /// <summary>True when <c>root=live:</c> is given (the only strong claim of this dialect).</summary>
     public static bool HasLiveRoot(KernelCommandLine c) => c.Get("root")?.StartsWith("live:", StringComparison.Ordinal) == true;
 
-    /// <summary>dracut-ng's overlay over a normal root: <c>root=</c> without <c>live:</c>, and <c>rd.overlay</c>.</summary>
+    /// <summary>dracut-ng's overlay over a normal root: <c>root=</c> without <c>live:</c>, and
+    /// <c>rd.overlay</c>.</summary>
     public static bool HasOverlayRoot(KernelCommandLine c) =>
         c.Get("root") is { Length: > 0 } && !HasLiveRoot(c) && c.Has("rd.overlay");
 
@@ -158,7 +159,8 @@ public sealed class DracutLiveDialect : IDialect
         {
             if (ov.Contains(':') && !ov.StartsWith("/dev/", StringComparison.Ordinal))
                 d.Warn(key, "a :path is not used over a normal root (the changes go to /overlay on the device)");
-            var devText = ov.StartsWith("/dev/", StringComparison.Ordinal) || !ov.Contains(':') ? ov : ov[..ov.IndexOf(':')];
+            var devText = ov.StartsWith("/dev/", StringComparison.Ordinal) || !ov.Contains(':')
+                ? ov : ov[..ov.IndexOf(':')];
             if (DeviceSpec.TryParse(devText, out var dev, out var derr)) persistent = dev;
             else d.Error(key, $"{derr}; changes stay in RAM");
         }
@@ -167,7 +169,8 @@ public sealed class DracutLiveDialect : IDialect
         var ram = new RamPlan(tmpfsSize ?? SizeSpec.OfPercent(50), RamMount, "", RamSnapshotMount, 32768);
         var writable = new LiveOsOverlay(persistent, persistent is null ? null : OverlayRootPlan.UpperOnDevice, "",
             ForceOverlayfs: true, c.Has("rd.live.overlay.readonly") || IsTrue(c, "rd.overlay.readonly"),
-            c.Has("rd.live.overlay.reset") || IsTrue(c, "rd.overlay.reset"), LiveOsOverlay.DefaultDeviceMountPoint, ram);
+            c.Has("rd.live.overlay.reset") || IsTrue(c, "rd.overlay.reset"), LiveOsOverlay.DefaultDeviceMountPoint,
+            ram);
         return new BootPlan(Name, medium, image, new SrmPlan(false, "", ".srm"), writable,
             new RemasterPlan(RemasterAction.None, "", "", false, ""), null,
             CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items,

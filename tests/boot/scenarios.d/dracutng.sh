@@ -42,7 +42,8 @@ def groups(path, tag, done):
     return {frozenset(v) for v in by_dev.values()}, {l for v in by_dev.values() for l in v}
 li, peer = groups(li_log, "UDEV-LI", "UDEV-LI-DONE"), groups(peer_log, "UDEV-PEER", "UDEV-PEER-DONE")
 if li is None or peer is None:
-    print(f"FAIL {name}: no complete list (liveinit: {li is not None}, udev: {peer is not None}; logs {li_log} {peer_log})")
+    print(f"FAIL {name}: no complete list (liveinit: {li is not None}, udev: {peer is not None}; "
+          f"logs {li_log} {peer_log})")
 elif li != peer:
     missing, extra = sorted(peer[1] - li[1]), sorted(li[1] - peer[1])
     regrouped = "" if missing or extra else "; the same names, grouped onto devices differently"

@@ -5,12 +5,14 @@ namespace LiveInit.Boot.Steps;
 
 /// <summary>dracut-ng's overlay over a normal root: the root device, mounted read-only at
 /// <see cref="OverlayRootPlan.RootBase"/> by <see cref="FindMedium"/>, is the overlay's only lower layer; with
-/// <c>rd.overlay=0</c> it becomes the root itself (bound at the new root, remounted read-write with <c>rw</c>).</summary>
+/// <c>rd.overlay=0</c> it becomes the root itself (bound at the new root, remounted read-write with
+/// <c>rw</c>).</summary>
 public sealed class UseRootDevice(OverlayRootPlan plan, string rootBase, string newRoot) : BootStep
 {
     public override string Describe() => plan.Overlay
         ? $"use the root device mounted at {rootBase} as the overlay's lower layer"
-        : $"no overlay (rd.overlay=0): bind {rootBase} at {newRoot}" + (plan.ReadWrite ? ", read-write (rw)" : ", read-only");
+        : $"no overlay (rd.overlay=0): bind {rootBase} at {newRoot}"
+          + (plan.ReadWrite ? ", read-write (rw)" : ", read-only");
 
     public override void Run(BootContext ctx)
     {

@@ -76,7 +76,8 @@ public static class ScsiIdentity
         return new Result("3" + Convert.ToHexStringLower(p.AsSpan(4, n)), null, null);
     }
 
-    /// <summary>Bytes as they are (each byte one char), as scsi_id copies them into its C string; a NUL ends it.</summary>
+    /// <summary>Bytes as they are (each byte one char), as scsi_id copies them into its C string; a NUL ends
+    /// it.</summary>
     internal static string Latin(ReadOnlySpan<byte> b)
     {
         var nul = b.IndexOf((byte)0);

@@ -108,7 +108,8 @@ public sealed class SysfsNode
         return s.EndsWith('\n') ? s[..^1] : s;
     }
 
-    /// <summary>The first device from this one upwards that has the attribute (udev's ATTRS{}), with its value.</summary>
+    /// <summary>The first device from this one upwards that has the attribute (udev's ATTRS{}), with its
+    /// value.</summary>
     public (SysfsNode Node, string Value)? Find(string name)
     {
         for (var n = this; n is not null; n = n.Parent)

@@ -144,7 +144,8 @@ public static class UdevNames
         return s.ToString();
     }
 
-    /// <summary>udev's $attr{}: trailing whitespace removed, characters outside the allowed input set made '_'.</summary>
+    /// <summary>udev's $attr{}: trailing whitespace removed, characters outside the allowed input set made
+    /// '_'.</summary>
     private static string? Attr(string? v) => v is null ? null : UdevText.ReplaceChars(v.TrimEnd(), "/ $%?,");
 
     /// <summary>A SYMLINK value is a space-separated list; unsafe characters are replaced first.</summary>
