@@ -168,4 +168,15 @@ public sealed class UdevNamesTests : IDisposable
         }
         finally { DeviceMatcher.UdevLinks = old; }
     }
+
+    [Theory]
+    [InlineData("archisolabel=A archisodevice=/dev/disk/by-path/pci-0000:00:04.0-scsi-0:0:0:0-part1")]
+    [InlineData("bdev=/dev/disk/by-path/pci-0000:00:04.0-scsi-0:0:0:0-part1")]
+    [InlineData("root=live:/dev/disk/by-path/pci-0000:00:04.0-scsi-0:0:0:0-part1")]
+    public void EveryDialectsDeviceParameterTakesUdevLinks(string cmdline)
+    {
+        var p = LiveInit.Dialects.DialectSelector.Plan(LiveInit.Cmdline.KernelCommandLine.Parse(cmdline));
+        Assert.Equal(new DeviceSpec(DeviceSpecKind.UdevLink, "by-path/pci-0000:00:04.0-scsi-0:0:0:0-part1"),
+            p.Medium.Device);
+    }
 }
