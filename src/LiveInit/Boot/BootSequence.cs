@@ -22,6 +22,17 @@ public static class BootSequence
         var mp = plan.Medium.MountPoint;
         steps.Add(new FindMedium(plan.Medium, plan.Image.Candidates));
         if (layout?.MediumLink is { } link) steps.Add(new LinkMediumDevice(link));
+        if (plan.OverlayRoot is { } overlayRoot)
+        {
+            steps.Add(new UseRootDevice(overlayRoot, mp, options.NewRoot));
+            if (overlayRoot.Overlay)
+            {
+                steps.Add(new PrepareWritable(plan.Writable));
+                steps.Add(new AssembleRoot(plan.Image, plan.Writable, options.NewRoot));
+            }
+            if (options.SwitchRoot) steps.Add(new SwitchRoot(plan.Init, options.NewRoot));
+            return steps;
+        }
         if (plan.Remaster.Action != RemasterAction.None) steps.Add(new ApplyRemaster(plan.Remaster, mp));
         if (plan.Image.CopyToRam != ImageCopy.No) steps.Add(new CopyImageToRam(plan.Image, mp, plan.Srm));
         if (plan.Image.ChecksumFile is not null) steps.Add(new VerifyChecksum(plan.Image, mp));

@@ -19,6 +19,7 @@ public static class Program
             {
                 "explain" => ExplainCommand.Run(args[1..]),
                 "probe" => ProbeCommand.Run(args[1..]),
+                "names" => NamesCommand.Run(args[1..]),
                 "mkinitramfs" => MkinitramfsCommand.Run(args[1..]),
                 "remaster-step" => RemasterStepCommand.Run(args[1..]),
                 Modules.HelperInserter.Command => Modules.ModuleHelper.Serve(),
@@ -89,6 +90,8 @@ public static class Program
               [--medium DIR [--device DEV]]: with no dialect parameter, detect the layout on a mounted medium
           liveinit probe [--format export|json] [PATH...]
               identify filesystems and partition tables like blkid -p (default: every block device)
+          liveinit names [--sys DIR] [DEVICE...]
+              the /dev/disk/by-id and by-path names udev would give each device, computed from sysfs
           liveinit mkinitramfs --modules-root DIR [--kernel-release KVER] --output FILE
                                [--busybox PATH] [--module NAME...] [--extra-module FILE.ko...] [--compress-modules xz]
                                [--emergency shell|reboot|poweroff]

@@ -13,8 +13,13 @@ public static class DeviceMatcher
         DeviceSpecKind.PartUuid => string.Equals(d.PartUuid, spec.Value, StringComparison.OrdinalIgnoreCase),
         DeviceSpecKind.PartLabel => d.PartLabel == spec.Value,
         DeviceSpecKind.Path => d.Device.DevPath == spec.Value || Canonical(spec.Value) == d.Device.DevPath,
+        DeviceSpecKind.UdevLink => UdevLinks(d.Device.Name).Contains(spec.Value)
+                                   || Canonical("/dev/disk/" + spec.Value) == d.Device.DevPath,
         _ => false,
     };
+
+    /// <summary>Where the udev names are read from (a test points it at a sysfs fixture).</summary>
+    public static Func<string, IReadOnlyList<string>> UdevLinks { get; set; } = name => Udev.UdevNames.Of(name);
 
     /// <summary>Matches in preference order: partitions before whole disks, then by name.</summary>
     public static List<ProbedDevice> Candidates(DeviceSpec spec, IEnumerable<ProbedDevice> all) =>

@@ -39,7 +39,7 @@ public static class DialectSelector
         {
             if (ReferenceEquals(other, chosen)) continue;
             foreach (var key in other.Parameters)
-                if (c.Has(key) && !chosen.Parameters.Contains(key) && !(key == "root" && !DracutLiveDialect.HasLiveRoot(c)))
+                if (c.Has(key) && !chosen.Parameters.Contains(key) && !(key == "root" && !DracutLiveDialect.Claims(c)))
                     d.Warn(key, $"belongs to the {other.Name} dialect; ignored because this boot is {chosen.Name}");
         }
         return chosen.Build(c, d);
@@ -69,10 +69,10 @@ public static class DialectSelector
             d.Error("liveinit.dialect", $"'{forced.Value}' is not one of {string.Join(", ", All.Select(x => x.Name))}; choosing by parameters");
         }
         foreach (var dialect in All)
-            if (dialect.MediumParameters.Any(k => k == "root" ? DracutLiveDialect.HasLiveRoot(c) : c.Has(k)))
+            if (dialect.MediumParameters.Any(k => k == "root" ? DracutLiveDialect.Claims(c) : c.Has(k)))
                 return dialect;
         foreach (var dialect in All)
-            if (dialect.Parameters.Any(k => k == "root" ? DracutLiveDialect.HasLiveRoot(c) : c.Has(k)))
+            if (dialect.Parameters.Any(k => k == "root" ? DracutLiveDialect.Claims(c) : c.Has(k)))
                 return dialect;
         return null;
     }

@@ -19,11 +19,20 @@ public sealed class DracutLiveDialect : IDialect
     [
         "root", "rd.live.image", "rd.live.dir", "rd.live.squashimg", "rd.live.overlay", "rd.overlay",
         "rd.live.overlay.overlayfs", "rd.live.overlay.readonly", "rd.live.overlay.reset", "rd.live.overlay.size",
+        "rd.overlay.readonly", "rd.overlay.reset", "rd.live.overlay.cowfs",
         "rd.live.ram", "rd.live.check", "rd.retry",
     ];
 
     /// <summary>True when <c>root=live:</c> is given (the only strong claim of this dialect).</summary>
     public static bool HasLiveRoot(KernelCommandLine c) => c.Get("root")?.StartsWith("live:", StringComparison.Ordinal) == true;
+
+    /// <summary>dracut-ng's overlay over a normal root: <c>root=</c> without <c>live:</c>, and
+    /// <c>rd.overlay</c>.</summary>
+    public static bool HasOverlayRoot(KernelCommandLine c) =>
+        c.Get("root") is { Length: > 0 } && !HasLiveRoot(c) && c.Has("rd.overlay");
+
+    /// <summary>root= is this dialect's when it is a live root or an overlay root.</summary>
+    public static bool Claims(KernelCommandLine c) => HasLiveRoot(c) || HasOverlayRoot(c);
 
     public BootPlan Build(KernelCommandLine c, Diagnostics d)
     {
@@ -33,6 +42,7 @@ public sealed class DracutLiveDialect : IDialect
         var wait = CommonParameters.WaitSeconds(c, d, "rd.retry");
         var rw = c.Has("rw");
 
+        if (HasOverlayRoot(c)) return OverlayRoot(c, d, wait, rw);
         MediumPlan medium;
         var root = c.Get("root");
         string? err = null;
@@ -53,29 +63,26 @@ public sealed class DracutLiveDialect : IDialect
         var image = new ImagePlan([imagePath, $"{liveDir}/rootfs.img", $"{liveDir}/ext3fs.img"], c.Has("rd.live.ram") ? ImageCopy.Yes : ImageCopy.No, null,
             ["LiveOS/rootfs.img", "LiveOS/ext3fs.img"], ImageMount);
 
-        var overlayKey = c.Has("rd.live.overlay") ? "rd.live.overlay" : "rd.overlay";
-        if (c.Has("rd.live.overlay") && c.Has("rd.overlay")) d.Warn("rd.overlay", "rd.live.overlay is given too and wins");
+        var ov = Overlay(c, d, out var overlayKey, out var overlayfs, out var tmpfsSize);
         DeviceSpec? persistent = null;
         string? path = null;
-        var ov = c.Find(overlayKey);
         if (ov is not null)
         {
-            if (string.IsNullOrEmpty(ov.Value)) d.Error(overlayKey, "needs a device, e.g. rd.live.overlay=LABEL=LIVE; changes stay in RAM");
-            else
+            var colon = ov.IndexOf(':');
+            var devText = colon < 0 ? ov : ov[..colon];
+            if (DeviceSpec.TryParse(devText, out var dev, out var derr)) persistent = dev;
+            else d.Error(overlayKey, $"{derr}; changes stay in RAM");
+            if (persistent is not null && colon >= 0)
             {
-                var colon = ov.Value.IndexOf(':');
-                var devText = colon < 0 ? ov.Value : ov.Value[..colon];
-                if (DeviceSpec.TryParse(devText, out var dev, out var derr)) persistent = dev;
-                else d.Error(overlayKey, $"{derr}; changes stay in RAM");
-                if (persistent is not null && colon >= 0)
-                {
-                    // a directory overlay ends in overlayfs options (upperdir, and workdir next to it)
-                    var typed = ov.Value[(colon + 1)..].TrimStart('/');
-                    if (RelativePath.TryNormalizeForOverlay(typed, out var p, out var perr)) path = p;
-                    else { d.Error(overlayKey, $"overlay path {perr}; using the default overlay-<LABEL>-<UUID>"); }
-                }
+                // a directory overlay ends in overlayfs options (upperdir, and workdir next to it)
+                var typed = ov[(colon + 1)..].TrimStart('/');
+                if (RelativePath.TryNormalizeForOverlay(typed, out var p, out var perr)) path = p;
+                else { d.Error(overlayKey, $"overlay path {perr}; using the default overlay-<LABEL>-<UUID>"); }
             }
         }
+        if (c.Find("rd.live.overlay.cowfs") is { } cowfs)
+            d.Warn("rd.live.overlay.cowfs", $"'{cowfs.Value}' is the filesystem of an overlay dracut's autooverlay "
+                + "would create; LiveInit does not create overlay partitions, so it is not used");
         var size = 32768;
         var sz = c.Find("rd.live.overlay.size");
         if (sz is not null && !(int.TryParse(sz.Value, out size) && size > 0))
@@ -85,14 +92,91 @@ public sealed class DracutLiveDialect : IDialect
         }
         // in RAM: the sparse COW file where dracut keeps it (/run/initramfs/overlay), an overlayfs upper at
         // /run/liveinit/cow
-        var ram = new RamPlan(SizeSpec.OfPercent(50), RamMount, "", RamSnapshotMount, size);
-        var writable = new LiveOsOverlay(persistent, path, liveDir, c.Has("rd.live.overlay.overlayfs"),
-            c.Has("rd.live.overlay.readonly"), c.Has("rd.live.overlay.reset"), LiveOsOverlay.DefaultDeviceMountPoint,
+        var ram = new RamPlan(tmpfsSize ?? SizeSpec.OfPercent(50), RamMount, "", RamSnapshotMount, size);
+        var writable = new LiveOsOverlay(persistent, path, liveDir, overlayfs,
+            c.Has("rd.live.overlay.readonly") || IsTrue(c, "rd.overlay.readonly"),
+            c.Has("rd.live.overlay.reset") || IsTrue(c, "rd.overlay.reset"), LiveOsOverlay.DefaultDeviceMountPoint,
             ram);
 
         return new BootPlan(Name, medium, image, new SrmPlan(false, liveDir, ".srm"), writable,
             new RemasterPlan(RemasterAction.None, liveDir, squash, false, ""), new HomePlan($"{liveDir}/home.img", false),
             CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items,
             new LayoutPlan([], MediumLink: LayoutPlan.DracutLiveDev, MediumMayBeImage: true));
+    }
+
+    /// <summary>dracut-ng's overlay parameters: <c>rd.overlay</c> is the new name of <c>rd.live.overlay</c>. Bare,
+    /// <c>=1</c> (or yes/on) it asks for an overlayfs root with the changes in RAM; <c>=0</c> (no/off) for no
+    /// overlayfs (dmsquash-live's default, RAM too); <c>=tmpfs:size=N</c> sizes that RAM; any other value names the
+    /// persistent overlay device. A boolean rd.overlay takes the device from the deprecated rd.live.overlay, as
+    /// dracut-ng's get_rd_overlay does. Returns the device text (with its optional :path), or null.</summary>
+    private static string? Overlay(KernelCommandLine c, Diagnostics d, out string key, out bool overlayfs,
+        out SizeSpec? tmpfsSize)
+    {
+        tmpfsSize = null;
+        key = "rd.overlay";
+        var ng = c.Find("rd.overlay");
+        var value = ng is null ? null : ng.Value ?? "";
+        var isBool = value is null or "" or "1" or "0" or "yes" or "no" or "on" or "off" or "true" or "false";
+        overlayfs = c.Has("rd.live.overlay.overlayfs")
+                    || (ng is not null && value is not ("0" or "no" or "off" or "false"));
+        string? device = null;
+        if (value is not null && value.StartsWith("tmpfs", StringComparison.Ordinal))
+        {
+            foreach (var opt in value.Length > 6 ? value[6..].Split(',') : [])
+            {
+                var eq = opt.IndexOf('=');
+                var (k, v) = eq < 0 ? (opt, "") : (opt[..eq], opt[(eq + 1)..]);
+                if (k == "size" && SizeSpec.TryParse(v, out var sz)) tmpfsSize = sz;
+                else if (k is "nr_inodes" or "nr_blocks") { }   // limits LiveInit leaves to the tmpfs default
+                else d.Warn("rd.overlay", $"tmpfs option '{opt}' is not used (size=N[M|G|%] is)");
+            }
+        }
+        else if (value is not null && !isBool) device = value;
+        if (device is null && c.Find("rd.live.overlay") is { } old)
+        {
+            key = "rd.live.overlay";
+            if (string.IsNullOrEmpty(old.Value))
+                d.Error(key, "needs a device, e.g. rd.overlay=LABEL=LIVE; changes stay in RAM");
+            else device = old.Value;
+        }
+        else if (device is not null && c.Has("rd.live.overlay"))
+            d.Warn("rd.live.overlay", "rd.overlay names the overlay device too and wins");
+        return device;
+    }
+
+    private static bool IsTrue(KernelCommandLine c, string key) =>
+        c.Find(key) is { } p && p.Value is null or "" or "1" or "yes" or "on" or "true";
+
+    /// <summary><c>root=DEVICE rd.overlay[=…]</c>: the root device is the medium and the only lower layer; the
+    /// overlay device (if any) holds <c>overlay/</c> and <c>ovlwork/</c> at its top, created when missing.</summary>
+    private BootPlan OverlayRoot(KernelCommandLine c, Diagnostics d, int wait, bool rw)
+    {
+        var rootText = c.Get("root")!;
+        if (!DeviceSpec.TryParse(rootText, out var spec, out var err))
+            d.Error("root", $"root={rootText}: {err}; no root device to put the overlay on");
+        var medium = new MediumPlan(spec, null, ScanScope.All, OverlayRootPlan.RootBase, wait, rw);
+        var image = new ImagePlan([], ImageCopy.No, null, [], OverlayRootPlan.RootBase);
+        var ov = Overlay(c, d, out var key, out var overlayfs, out var tmpfsSize);
+        DeviceSpec? persistent = null;
+        if (ov is not null)
+        {
+            if (ov.Contains(':') && !ov.StartsWith("/dev/", StringComparison.Ordinal))
+                d.Warn(key, "a :path is not used over a normal root (the changes go to /overlay on the device)");
+            var devText = ov.StartsWith("/dev/", StringComparison.Ordinal) || !ov.Contains(':')
+                ? ov : ov[..ov.IndexOf(':')];
+            if (DeviceSpec.TryParse(devText, out var dev, out var derr)) persistent = dev;
+            else d.Error(key, $"{derr}; changes stay in RAM");
+        }
+        if (c.Find("rd.live.overlay.cowfs") is not null)
+            d.Warn("rd.live.overlay.cowfs", "only used by dracut's autooverlay, which LiveInit does not do");
+        var ram = new RamPlan(tmpfsSize ?? SizeSpec.OfPercent(50), RamMount, "", RamSnapshotMount, 32768);
+        var writable = new LiveOsOverlay(persistent, persistent is null ? null : OverlayRootPlan.UpperOnDevice, "",
+            ForceOverlayfs: true, c.Has("rd.live.overlay.readonly") || IsTrue(c, "rd.overlay.readonly"),
+            c.Has("rd.live.overlay.reset") || IsTrue(c, "rd.overlay.reset"), LiveOsOverlay.DefaultDeviceMountPoint,
+            ram);
+        return new BootPlan(Name, medium, image, new SrmPlan(false, "", ".srm"), writable,
+            new RemasterPlan(RemasterAction.None, "", "", false, ""), null,
+            CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items,
+            OverlayRoot: new OverlayRootPlan(overlayfs, rw));
     }
 }

@@ -18,7 +18,8 @@ public sealed record BootPlan(
     InitPlan Init,
     LogPlan Log,
     IReadOnlyList<PlanDiagnostic> Diagnostics,
-    LayoutPlan? Layout = null)
+    LayoutPlan? Layout = null,
+    OverlayRootPlan? OverlayRoot = null)
 {
     public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
 }

@@ -1,6 +1,9 @@
 namespace LiveInit.Plan;
 
-public enum DeviceSpecKind { Label, Uuid, PartUuid, PartLabel, Path }
+/// <summary><see cref="DeviceSpecKind.UdevLink"/>: a <c>/dev/disk/by-id/…</c> or <c>/dev/disk/by-path/…</c> link,
+/// matched against the names udev would give the device (computed from sysfs: Devices/Udev/UdevNames); the value
+/// is the name below /dev/disk, e.g. <c>by-id/ata-QEMU_HARDDISK_QM00001</c>.</summary>
+public enum DeviceSpecKind { Label, Uuid, PartUuid, PartLabel, Path, UdevLink }
 
 /// <summary>How a device is named on the command line: <c>LABEL=</c>, <c>UUID=</c>, <c>PARTUUID=</c>,
 /// <c>PARTLABEL=</c>, <c>CDLABEL=</c> (a label), a <c>/dev/…</c> path, or a <c>/dev/disk/by-*/…</c> link
@@ -47,6 +50,13 @@ public sealed record DeviceSpec(DeviceSpecKind Kind, string Value)
             error = $"'{text}' leaves /dev";
             return false;
         }
+        foreach (var prefix in (string[])["/dev/disk/by-id/", "/dev/disk/by-path/"])
+            if (text.StartsWith(prefix, StringComparison.Ordinal) && text.Length > prefix.Length
+                && !text.AsSpan(prefix.Length).Contains('/'))
+            {
+                spec = new DeviceSpec(DeviceSpecKind.UdevLink, text["/dev/disk/".Length..]);
+                return true;
+            }
         spec = new DeviceSpec(DeviceSpecKind.Path, text);
         return true;
     }
@@ -88,6 +98,7 @@ public sealed record DeviceSpec(DeviceSpecKind Kind, string Value)
         DeviceSpecKind.Uuid => $"UUID={Value}",
         DeviceSpecKind.PartUuid => $"PARTUUID={Value}",
         DeviceSpecKind.PartLabel => $"PARTLABEL={Value}",
+        DeviceSpecKind.UdevLink => "/dev/disk/" + Value,
         _ => Value,
     };
 }

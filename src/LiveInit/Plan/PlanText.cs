@@ -14,6 +14,9 @@ public static class PlanText
             : m.SearchFile is not null ? $"the {(m.Scope == ScanScope.All ? "" : "removable ")}device holding /{m.SearchFile}"
             : "none";
         s.AppendLine($"  medium:    {where}, mounted {(m.ReadWrite ? "read-write" : "read-only")} at {m.MountPoint}; wait up to {m.WaitSeconds} s");
+        if (plan.OverlayRoot is { } ovr)
+            s.AppendLine($"  root:      the root device at {OverlayRootPlan.RootBase} "
+                         + (ovr.Overlay ? "under an overlay (rd.overlay)" : "itself, no overlay (rd.overlay=0)"));
         if (plan.Image.Candidates.Count > 0)
             s.AppendLine($"  image:     {string.Join(" or ", plan.Image.Candidates)} at {plan.Image.MountPoint}; copy to RAM: {plan.Image.CopyToRam.ToString().ToLowerInvariant()}"
                          + (plan.Image.ChecksumFile is null ? "" : $"; verify {plan.Image.ChecksumFile}"));

@@ -1,0 +1,46 @@
+# Media of the udev-names scenarios (sourced by ../mkmedia.sh; sees $W, $R, $OUT, $HERE):
+#   udev-live.img   dos disk, p1 ext4 "UDEVLIVE" with LiveOS/squashfs.img (flat): the test root plus the agent as
+#                   /bin/liveinit and an init that prints `liveinit names` (UDEV-LI NAME DEVICE), what /dev/disk
+#                   holds (UDEV-DEVDISK), then runs the test root's init
+#   udev-blank.img  dos disk, p1 with no filesystem (the other buses' disks)
+# dracut-ng's own tests, their media built the way the tests build them (our test root as the root):
+#   t21-root.img     TEST-21-OVERLAYFS: whole-disk ext4 "dracut" holding the root tree itself (not live)
+#   t21-overlay.img  TEST-21: whole-disk ext4 "OVERLAY" (32 MiB, fixed UUID) for rd.overlay=<device>
+#   t30-root.img     TEST-30-DMSQUASH: dos disk, p1 at sector 2048, ext4 "dracut" with LiveOS/rootfs.img a squashfs
+#                    of the root (dracut-ng's layout); LiveOS/squashfs.img is the same file, so that this branch
+#                    boots it before the rootfs.img-as-squashfs work of another branch is merged
+if [ -x "$HERE/../artifacts/liveinit" ]; then
+P=$W/root-udev; rm -rf "$P"; cp -a "$R" "$P"
+cp "$HERE/../artifacts/liveinit" "$P/bin/liveinit"
+mv "$P/sbin/init" "$P/sbin/init.test"
+cat > "$P/sbin/init" <<'INIT'
+#!/bin/sh
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+liveinit names | sed 's/^/UDEV-LI /'
+echo "UDEV-LI-DONE"
+echo "UDEV-DEVDISK $(ls /dev/disk 2>/dev/null | tr '\n' ' ')."
+exec /sbin/init.test "$@"
+INIT
+chmod 755 "$P/sbin/init"
+T=$W/tree-udev; mkdir -p "$T/LiveOS"
+mksquashfs "$P" "$T/LiveOS/squashfs.img" -noappend -quiet -comp gzip -all-root >/dev/null
+mkfs.ext4 -q -F -L UDEVLIVE -d "$T" "$W/udev-p1.img" 20M 2>&1 | grep -v "^Creating regular file" || true
+rm -f "$OUT/udev-live.img"; truncate -s 24M "$OUT/udev-live.img"
+printf 'label: dos\nlabel-id: 0x0de50001\n1MiB,20MiB,83\n' | sfdisk -q "$OUT/udev-live.img" >/dev/null
+dd if="$W/udev-p1.img" of="$OUT/udev-live.img" bs=1M seek=1 conv=notrunc,sparse status=none
+rm -f "$OUT/udev-blank.img"; truncate -s 16M "$OUT/udev-blank.img"
+printf 'label: dos\n1MiB,8MiB,83\n' | sfdisk -q "$OUT/udev-blank.img" >/dev/null
+rm -rf "$P" "$T" "$W/udev-p1.img"
+rm -f "$OUT/t21-root.img" "$OUT/t21-overlay.img" "$OUT/t30-root.img"
+mkfs.ext4 -q -F -L dracut -d "$R" "$OUT/t21-root.img" 24M 2>&1 | grep -v "^Creating regular file" || true
+mkfs.ext4 -q -F -L OVERLAY -U 0f0f0f0f-2121-4121-8121-0000000000a1 "$OUT/t21-overlay.img" 32M >/dev/null 2>&1
+T=$W/tree-t30; mkdir -p "$T/LiveOS"
+mksquashfs "$R" "$T/LiveOS/rootfs.img" -noappend -quiet -comp gzip -all-root >/dev/null
+cp "$T/LiveOS/rootfs.img" "$T/LiveOS/squashfs.img"
+mkfs.ext4 -q -F -L dracut -d "$T" "$W/t30-p1.img" 20M 2>&1 | grep -v "^Creating regular file" || true
+truncate -s 24M "$OUT/t30-root.img"; echo '2048,40960' | sfdisk -q "$OUT/t30-root.img" >/dev/null
+dd if="$W/t30-p1.img" of="$OUT/t30-root.img" bs=512 seek=2048 conv=notrunc,sparse status=none
+rm -rf "$T" "$W/t30-p1.img"
+else
+  echo "media.d/dracutng.sh: no artifacts/liveinit (./build.sh first): udev-names media not built" >&2
+fi

@@ -1,0 +1,159 @@
+# udev's names without udev (sourced by ../scenarios.sh). One machine with disks on every bus udev names
+# differently — AHCI (two SATA disks, one with a WWN), NVMe, virtio-scsi (two disks, one with a WWN), virtio-blk and
+# USB storage on xHCI — booted twice: by LiveInit (the medium found as root=live:/dev/disk/by-id/… or by-path/…;
+# the root prints `liveinit names`) and by a udev-based initramfs (tests/peers/udevlist.sh: dracut 059 with
+# systemd-udevd 252, which lists the links udev made). The two lists must be the same names, grouped the same way
+# onto devices (sd letters differ between boots, so the groups are compared, not the letters).
+
+# udev_disks DIR MEDIUM-SLOT: the qemu arguments; the live medium sits at slot sata1 or scsi1, blanks elsewhere
+udev_disks() {
+  local d=$1 live=$2 s f
+  for s in sata1 sata2 nvme scsi1 scsi2 vblk usb; do
+    f=$d/udev-$s.img
+    if [ "$s" = "$live" ]; then cp --sparse=always "$MEDIA/udev-live.img" "$f"
+    else cp --sparse=always "$MEDIA/udev-blank.img" "$f"; fi
+  done
+  echo "-device ahci,id=ahci" \
+    "-drive if=none,id=s1,file=$d/udev-sata1.img,format=raw -device ide-hd,drive=s1,bus=ahci.0,serial=LISATA1" \
+    "-drive if=none,id=s2,file=$d/udev-sata2.img,format=raw" \
+    "-device ide-hd,drive=s2,bus=ahci.1,serial=LISATA2,wwn=0x5000c500a1b2c3d4" \
+    "-drive if=none,id=n1,file=$d/udev-nvme.img,format=raw -device nvme,drive=n1,serial=LINVME1" \
+    "-device virtio-scsi-pci,id=scsi" \
+    "-drive if=none,id=c1,file=$d/udev-scsi1.img,format=raw -device scsi-hd,drive=c1,bus=scsi.0,serial=LISCSI1" \
+    "-drive if=none,id=c2,file=$d/udev-scsi2.img,format=raw" \
+    "-device scsi-hd,drive=c2,bus=scsi.0,serial=LISCSI2,wwn=0x5000c500deadbeef" \
+    "-drive if=none,id=v1,file=$d/udev-vblk.img,format=raw -device virtio-blk-pci,drive=v1,serial=LIVIRTIO1" \
+    "-device qemu-xhci,id=xhci" \
+    "-drive if=none,id=u1,file=$d/udev-usb.img,format=raw -device usb-storage,bus=xhci.0,drive=u1,serial=LIUSB1"
+}
+
+# udev_compare NAME LIVEINIT-LOG PEER-LOG: same names, same grouping onto devices
+udev_compare() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import re, sys
+name, li_log, peer_log = sys.argv[1:]
+def groups(path, tag, done):
+    log = open(path, errors="replace").read().replace("\r", "")
+    if done not in log:
+        return None
+    by_dev = {}
+    for link, dev in re.findall(rf"^{tag} (by-(?:id|path)/\S+) (/dev/\S+)$", log, re.M):
+        by_dev.setdefault(dev, set()).add(link)
+    return {frozenset(v) for v in by_dev.values()}, {l for v in by_dev.values() for l in v}
+li, peer = groups(li_log, "UDEV-LI", "UDEV-LI-DONE"), groups(peer_log, "UDEV-PEER", "UDEV-PEER-DONE")
+if li is None or peer is None:
+    print(f"FAIL {name}: no complete list (liveinit: {li is not None}, udev: {peer is not None}; "
+          f"logs {li_log} {peer_log})")
+elif li != peer:
+    missing, extra = sorted(peer[1] - li[1]), sorted(li[1] - peer[1])
+    regrouped = "" if missing or extra else "; the same names, grouped onto devices differently"
+    print(f"FAIL {name}: udev made {missing} and LiveInit did not; LiveInit computed {extra} udev did not{regrouped}")
+elif len(peer[1]) < 30:
+    print(f"FAIL {name}: only {len(peer[1])} links seen; the disks were not all there (log {peer_log})")
+else:
+    print(f"PASS {name}")
+PY
+}
+
+# LiveInit boots the medium on SATA port 1 named by its by-id link (ata_id's name), lists its names; the udev
+# initramfs boots the same machine; the lists must agree. LiveInit makes no /dev/disk links (UDEV-DEVDISK empty).
+s_udev_names_by_id() {
+  local d=$OUT/udevid l=$OUT/udev-by-id.log p=$OUT/udev-peer.log peer
+  mkdir -p "$d"
+  "$BOOT" "$l" "$TMO" 'root=live:/dev/disk/by-id/ata-QEMU_HARDDISK_LISATA1-part1 rd.live.image' $(udev_disks "$d" sata1)
+  expect udev/by-id-root "$l" 'LIVEINIT-ROOT-REACHED' 'UDEV-LI-DONE' 'UDEV-DEVDISK \.' 'ROOTFS-TYPE=overlay'
+  if ! peer=$(bash "$HERE/../peers/udevlist.sh" 2>"$OUT/udevlist-build.log"); then
+    echo "FAIL udev/names-match-udev: the udev initramfs was not built (log: $OUT/udevlist-build.log)"; return
+  fi
+  VMLINUZ=$(sed -n 's/^VMLINUZ=//p' <<<"$peer") INITRD=$(sed -n 's/^INITRD=//p' <<<"$peer") \
+    "$BOOT" "$p" 150 'root=LABEL=NO-SUCH-ROOT rd.retry=120' $(udev_disks "$d" sata1)
+  udev_compare udev/names-match-udev "$l" "$p"
+}
+
+# The medium on virtio-scsi named by path_id's by-path link (PCI slot, scsi host:bus:target:lun).
+s_udev_names_by_path() {
+  local d=$OUT/udevpath l=$OUT/udev-by-path.log
+  mkdir -p "$d"
+  "$BOOT" "$l" "$TMO" 'root=live:/dev/disk/by-path/pci-0000:00:04.0-scsi-0:0:0:0-part1 rd.live.image' \
+    $(udev_disks "$d" scsi1)
+  expect udev/by-path-root "$l" 'LIVEINIT-ROOT-REACHED' 'ROOT-DEVICE=overlay' \
+    'UDEV-LI by-path/pci-0000:00:04.0-scsi-0:0:0:0-part1 /dev/sd[a-z]1'
+}
+
+# dracut-ng's own test suite as the reference: each distinct client command line of test/TEST-30-DMSQUASH and
+# test/TEST-21-OVERLAYFS, booted by LiveInit on media built the way those tests build them (qemu/media.d/dracutng.sh),
+# the disks attached as the tests attach them (virtio-scsi disks with serials root, overlay, ...). What dracut-ng's
+# assertion checks (the root's kind) is checked from the test root's markers; the disks nobody writes stay
+# byte-identical.
+dng_scsi() {  # FILE SERIAL...: scsi-hd disks on one virtio-scsi controller
+  local a="-device virtio-scsi-pci,id=scsi" i=0
+  while [ $# -gt 0 ]; do
+    a+=" -drive if=none,id=d$i,file=$1,format=raw -device scsi-hd,drive=d$i,bus=scsi.0,serial=$2"
+    shift 2; i=$((i + 1))
+  done
+  echo "$a"
+}
+
+# TEST-30-DMSQUASH: "rd.overlay root=live:/dev/disk/by-label/dracut" and its "live" and "livedir" variants
+t30_boot() {  # NAME EXTRA-ARGS
+  local r l=$OUT/$1.log before
+  r=$(disk "$1" t30-root.img); before=$(md5_of "$r")
+  "$BOOT" "$l" "$TMO" "rd.overlay root=live:/dev/disk/by-label/dracut $2" $(dng_scsi "$r" root)
+  expect "dracut-ng/$1" "$l" 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' 'OVERLAY-UPPER=/run/liveinit/cow/' \
+    'MOUNT-VISIBLE /run/initramfs/live'
+  same_bytes "dracut-ng/$1-medium-untouched" "$r" "$before"
+}
+s_dracutng_t30_overlayfs() { t30_boot t30-overlayfs ""; }
+s_dracutng_t30_live() { t30_boot t30-live "rd.live.image"; }
+s_dracutng_t30_livedir() { t30_boot t30-livedir "rd.live.image rd.live.dir=LiveOS"; }
+
+# TEST-21-OVERLAYFS: root=LABEL=dracut with rd.overlay=0 (no overlay: the ext4 root itself), rd.overlay and
+# rd.overlay=1 (tmpfs), tmpfs:size=32M,nr_inodes=100000 (a sized tmpfs), LABEL=NONEXISTENT (a warning, tmpfs); the
+# root disk and the overlay disk stay byte-identical in all of them.
+t21_boot() {  # NAME "OPTS" TIMEOUT EXPECTED-PATTERN...
+  local name=$1 opts=$2 tmo=$3 r o l=$OUT/$1.log rb ob; shift 3
+  r=$(disk "$name" t21-root.img); o=$(disk "$name" t21-overlay.img); rb=$(md5_of "$r"); ob=$(md5_of "$o")
+  "$BOOT" "$l" "$tmo" "root=LABEL=dracut $opts" $(dng_scsi "$r" root "$o" overlay)
+  expect "dracut-ng/$name" "$l" 'LIVEINIT-ROOT-REACHED' "$@"
+  [ "$(md5_of "$r")$(md5_of "$o")" = "$rb$ob" ] && echo "PASS dracut-ng/$name-disks-untouched" \
+    || echo "FAIL dracut-ng/$name-disks-untouched: $r or $o changed"
+}
+s_dracutng_t21_none() { t21_boot t21-none "rd.overlay=0" "$TMO" 'ROOTFS-TYPE=ext4' 'ROOT-DEVICE=/dev/sd'; }
+s_dracutng_t21_tmpfs() {
+  t21_boot t21-tmpfs "rd.overlay" "$TMO" 'ROOTFS-TYPE=overlay' 'OVERLAY-UPPER=/run/liveinit/cow/' 'PERSIST-NONE'
+}
+s_dracutng_t21_tmpfs1() {
+  t21_boot t21-tmpfs1 "rd.overlay=1" "$TMO" 'ROOTFS-TYPE=overlay' 'OVERLAY-UPPER=/run/liveinit/cow/'
+}
+s_dracutng_t21_tmpfs_sized() {
+  t21_boot t21-tmpfs-sized "rd.overlay=tmpfs:size=32M,nr_inodes=100000" "$TMO" 'ROOTFS-TYPE=overlay' \
+    'RAM \(tmpfs 32M\)'
+}
+s_dracutng_t21_nonexistent() {
+  t21_boot t21-nonexistent "rd.overlay=LABEL=NONEXISTENT rd.retry=5" 120 'ROOTFS-TYPE=overlay' \
+    'OVERLAY-UPPER=/run/liveinit/cow/' 'NONEXISTENT did not appear'
+}
+
+# TEST-21's three persistent forms, one after the other on the same overlay disk: LABEL=OVERLAY makes overlay/
+# and ovlwork/ at the top of the device (as dracut-ng's prepare-overlayfs does) and keeps the change; UUID= and the
+# by-id link (udev's name, computed by LiveInit) find the same device and the change; the root disk is untouched.
+s_dracutng_t21_device() {
+  local r o before n=0 opt l tag
+  r=$(disk t21-device t21-root.img); o=$(disk t21-device t21-overlay.img); before=$(md5_of "$r")
+  for opt in LABEL=OVERLAY UUID=0f0f0f0f-2121-4121-8121-0000000000a1 \
+             /dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_overlay; do
+    n=$((n + 1)); l=$OUT/t21-device-$n.log; tag=${opt%%=*}; [ "${opt#/dev/}" = "$opt" ] || tag=by-id
+    "$BOOT" "$l" "$TMO" "root=LABEL=dracut rd.overlay=$opt" $(dng_scsi "$r" root "$o" overlay)
+    if [ $n = 1 ]; then
+      expect "dracut-ng/t21-device-$tag" "$l" 'ROOTFS-TYPE=overlay' 'PERSIST-NONE' \
+        'OVERLAY-UPPER=/run/initramfs/overlayfs-device/overlay'
+    else
+      expect "dracut-ng/t21-device-$tag" "$l" 'ROOTFS-TYPE=overlay' "PERSIST-FOUND previous_boots=$((n - 1))"
+    fi
+  done
+  if debugfs -R 'ls -l /' "$o" 2>/dev/null | grep -E ' overlay$' >/dev/null \
+     && debugfs -R 'ls -l /' "$o" 2>/dev/null | grep -E ' ovlwork$' >/dev/null; then
+    echo "PASS dracut-ng/t21-device-layout"
+  else echo "FAIL dracut-ng/t21-device-layout: no /overlay and /ovlwork on $o"; fi
+  same_bytes dracut-ng/t21-device-root-untouched "$r" "$before"
+}
