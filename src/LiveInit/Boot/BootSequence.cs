@@ -10,9 +10,11 @@ public static class BootSequence
     {
         options ??= BootOptions.Default;
         var steps = new List<BootStep> { new MountKernelFilesystems(), new LoadDrivers(plan) };
-        if (plan.Medium.Device is null && plan.Medium.SearchFile is null) return steps;
+        if (plan.Medium.Device is null && plan.Medium.SearchFile is null && plan.ImageFile is null) return steps;
         var mp = plan.Medium.MountPoint;
-        steps.Add(new FindMedium(plan.Medium, plan.Image.Candidates));
+        steps.Add(plan.ImageFile is null
+            ? new FindMedium(plan.Medium, plan.Image.Candidates)
+            : new OpenImageFile(plan.ImageFile, plan.Medium));
         if (plan.Remaster.Action != RemasterAction.None) steps.Add(new ApplyRemaster(plan.Remaster, mp));
         if (plan.Image.CopyToRam != ImageCopy.No) steps.Add(new CopyImageToRam(plan.Image, mp));
         if (plan.Image.ChecksumFile is not null) steps.Add(new VerifyChecksum(plan.Image, mp));

@@ -13,6 +13,14 @@ public static class PlanText
         var where = m.Device is not null ? $"device {m.Device}"
             : m.SearchFile is not null ? $"the {(m.Scope == ScanScope.All ? "" : "removable ")}device holding /{m.SearchFile}"
             : "none";
+        if (plan.ImageFile is { } f)
+        {
+            where = $"the image file /{f.FilePath} ({f.Parameter}) on "
+                    + (f.Host is not null ? $"the device {f.Host}"
+                        : $"the first {(f.Scope == ScanScope.All ? "" : "removable ")}device holding it")
+                    + $" (mounted read-only without journal replay at {f.HostMountPoint}"
+                    + (f.HostOptions is { } o ? $", options {o}" : "") + "), loop-attached read-only";
+        }
         s.AppendLine($"  medium:    {where}, mounted {(m.ReadWrite ? "read-write" : "read-only")} at {m.MountPoint}; wait up to {m.WaitSeconds} s");
         if (plan.Image.Candidates.Count > 0)
             s.AppendLine($"  image:     {string.Join(" or ", plan.Image.Candidates)} at {plan.Image.MountPoint}; copy to RAM: {plan.Image.CopyToRam.ToString().ToLowerInvariant()}"
