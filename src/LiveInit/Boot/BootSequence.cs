@@ -22,6 +22,7 @@ public static class BootSequence
         if (plan.Srm.Enabled) steps.Add(new MountSrms(plan.Srm, mp));
         steps.Add(new PrepareWritable(plan.Writable));
         steps.Add(new AssembleRoot(plan.Image, plan.Writable, options.NewRoot));
+        if (plan.Writable is LiveBootPersistence) steps.Add(new MountPersistentPaths(options.NewRoot));
         if (plan.Home is not null) steps.Add(new MountHome(plan.Home, mp));
         if (options.SwitchRoot) steps.Add(new SwitchRoot(plan.Init, options.NewRoot));
         return steps;

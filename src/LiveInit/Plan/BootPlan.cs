@@ -87,6 +87,7 @@ public sealed record RamPlan(
 [JsonDerivedType(typeof(DirectoryUpper), "directory")]
 [JsonDerivedType(typeof(LoopFileUpper), "loopfile")]
 [JsonDerivedType(typeof(LiveOsOverlay), "liveos")]
+[JsonDerivedType(typeof(LiveBootPersistence), "liveboot")]
 public abstract record WritableLayer(RamPlan Ram)
 {
     [JsonIgnore] public SizeSpec RamSize => Ram.Size;
