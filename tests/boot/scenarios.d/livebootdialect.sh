@@ -1,0 +1,24 @@
+# Debian live-boot (boot=live) scenarios (sourced by ../scenarios.sh): a Debian Live CD as live-build lays it out,
+# and live-boot persistence volumes with persistence.conf, kept across boots. Three boots:
+#   1. volumes "persistence" ('/ union') and "homepersist" ('/home union'): both used; nothing found yet
+#   2. only "homepersist": the root is in RAM (PERSIST-NONE) yet /home kept the first boot's change
+#   3. only "persistence": the root kept the first boot's change; /home is not mounted from anywhere
+s_liveboot_persistence() {
+  local r h; r=$(disk lbroot lb-persist-root.img); h=$(disk lbhome lb-persist-home.img)
+  local cd="file=$MEDIA/debian-live.iso,format=raw,if=ide,media=cdrom,readonly=on"
+  "$BOOT" "$OUT/lb1.log" "$TMO" 'boot=live persistence persistence-label=persistence,homepersist' \
+    -drive "$cd" $(virtio "$r") $(virtio "$h")
+  "$BOOT" "$OUT/lb2.log" "$TMO" 'boot=live persistence persistence-label=homepersist' \
+    -drive "$cd" $(virtio "$r") $(virtio "$h")
+  "$BOOT" "$OUT/lb3.log" "$TMO" 'boot=live persistence' -drive "$cd" $(virtio "$r") $(virtio "$h")
+  expect liveboot/debian-live-cd-boots "$OUT/lb1.log" 'live-boot boot' \
+    'boot medium: /dev/sr0: iso9660 LABEL="d-live 12 st amd64"' 'live/filesystem.squashfs mounted at' \
+    'LIVEINIT-ROOT-REACHED'
+  expect liveboot/persistence-both-volumes-first-boot "$OUT/lb1.log" \
+    'writable layer: /run/live/persistence/vda/rw on /dev/vda \(persistent' \
+    '/home is an overlay of .* with changes in /run/live/persistence/vdb/home/rw on /dev/vdb' \
+    'PERSIST-NONE' 'HOME-MOUNT=overlay overlay'
+  expect liveboot/persistence-home-kept-across-boots "$OUT/lb2.log" 'HOME-PERSIST-FOUND 1' 'PERSIST-NONE'
+  expect liveboot/persistence-root-union-kept-across-boots "$OUT/lb3.log" 'PERSIST-FOUND previous_boots=1'
+  refuse liveboot/persistence-root-only-no-home "$OUT/lb3.log" 'HOME-MOUNT'
+}
