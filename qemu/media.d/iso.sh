@@ -3,12 +3,12 @@
 #                     (archiso/SystemRescue), sysrcd.dat (SystemRescueCd-5), LiveOS/squashfs.img (dracut),
 #                     live/filesystem.squashfs (live-boot), antiX/linuxfs and a waiting antiX/linuxfs.new (variant
 #                     v2: a remaster from an ISO file must be refused)
-#   iso-ext4.img      dos disk, p1 ext4 "DATA4" holding /isos/live.iso (multi.iso)
+#   iso-ext4.img      dos disk, p1 ext4 "DATA4" holding /isos/live.iso (multi.iso) and /isos/evil.iso -> /dev/vdb
 #   iso-ext4-cow.img  dos disk, p1 ext4 "DATA4C" holding /isos/live.iso, p2 ext4 "isopersist" (archiso cow beside it)
 #   iso-exfat.img     dos disk, p1 exFAT "DATAX" holding /ISO/live.iso (written by ../exfat-put.py: no exFAT mount
 #                     is needed on the build machine)
 #   debian-live.iso   iso9660 "d-live 12 st amd64", as live-build lays it out: live/filesystem.squashfs, live/vmlinuz,
-#                     live/initrd.img, .disk/info
+#                     live/initrd.img, .disk/info; and two modules aa-/zz-module.squashfs (the last on top)
 #   lb-persist-root.img  ext4 "persistence" with persistence.conf "/ union"
 #   lb-persist-home.img  ext4 "homepersist" with persistence.conf "/home union"
 T=$W/tree-multiiso; mkdir -p "$T/sysresccd/x86_64" "$T/LiveOS" "$T/live" "$T/antiX"
@@ -27,6 +27,7 @@ mkpart_disk() {  # out size-MiB part-image... : a dos disk whose partitions (Lin
     start=$(( start + $(stat -c %s "$p") / 1048576 )); done
 }
 T=$W/tree-isoext4; mkdir -p "$T/isos"; cp "$W/multi.iso" "$T/isos/live.iso"
+ln -s /dev/vdb "$T/isos/evil.iso"   # a link off the host to the second disk's device node: must be refused
 mkfs.ext4 -q -F -L DATA4 -d "$T" "$W/isoext4-p1.img" 32M 2>&1 | grep -v "^Creating regular file" || true
 mkpart_disk "$OUT/iso-ext4.img" 34 "$W/isoext4-p1.img"
 mkfs.ext4 -q -F -L DATA4C -d "$T" "$W/isoext4c-p1.img" 32M 2>&1 | grep -v "^Creating regular file" || true
@@ -40,6 +41,11 @@ mkpart_disk "$OUT/iso-exfat.img" 34 "$W/isoexfat-p1.img"
 # the test kernel directly)
 T=$W/tree-debianlive; mkdir -p "$T/live" "$T/.disk" "$T/isolinux"
 cp "$W/airootfs.sfs" "$T/live/filesystem.squashfs"; : > "$T/live/vmlinuz"; : > "$T/live/initrd.img"
+# two more images beside it, stacked by live-boot in name order, the last on top: zz's marker must win over aa's
+S=$W/lbmod-aa; mkdir -p "$S/etc"; echo "from-live-aa" > "$S/etc/liveinit-srm-marker"
+mksquashfs "$S" "$T/live/aa-module.squashfs" -noappend -quiet -comp gzip -all-root >/dev/null
+S=$W/lbmod-zz; mkdir -p "$S/etc"; echo "from-live-zz" > "$S/etc/liveinit-srm-marker"
+mksquashfs "$S" "$T/live/zz-module.squashfs" -noappend -quiet -comp gzip -all-root >/dev/null
 echo "Debian GNU/Linux 12 \"Bookworm\" - Official amd64 LIVE" > "$T/.disk/info"
 xorriso -as mkisofs -quiet -V "d-live 12 st amd64" -R -J -o "$OUT/debian-live.iso" "$T" 2>/dev/null
 T=$W/tree-lbroot; mkdir -p "$T"; printf '# live-boot persistence\n/ union\n' > "$T/persistence.conf"

@@ -92,6 +92,7 @@ public class LiveBootAndImageFileTests
         Assert.Equal(["live/filesystem.squashfs"], p.Image.Candidates);
         Assert.Equal(ImageCopy.No, p.Image.CopyToRam);
         Assert.IsType<RamUpper>(p.Writable);
+        Assert.Equal(new SrmPlan(true, "live", ".squashfs", "/run/live/rootfs", LastOnTop: true), p.Srm);
         Assert.Empty(p.Diagnostics);
     }
 

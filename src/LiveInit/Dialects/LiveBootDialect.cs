@@ -30,7 +30,8 @@ public sealed class LiveBootDialect : IDialect
 
     public BootPlan Build(KernelCommandLine c, Diagnostics d)
     {
-        if (!HasBootLive(c)) d.Warn("boot", $"'{c.Get("boot")}' is not 'live'; reading the live-boot parameters anyway");
+        if (!HasBootLive(c))
+            d.Warn("boot", $"'{c.Get("boot")}' is not 'live'; reading the live-boot parameters anyway");
         var dir = CommonParameters.RelativeDir(c, d, "live-media-path", "live", allowLeadingSlash: true);
         var image = $"{dir}/filesystem.squashfs";
         var wait = CommonParameters.WaitSeconds(c, d, "live-media-timeout");
@@ -54,7 +55,7 @@ public sealed class LiveBootDialect : IDialect
 
         return new BootPlan(Name, medium, new ImagePlan([image], c.Has("toram") ? ImageCopy.Yes : ImageCopy.No, null,
                 [], ImageMount),
-            new SrmPlan(false, dir, ".squashfs"), writable,
+            new SrmPlan(true, dir, ".squashfs", "/run/live/rootfs", LastOnTop: true), writable,
             new RemasterPlan(RemasterAction.None, dir, "filesystem.squashfs", false, ""), null,
             CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items,
             isoFile);

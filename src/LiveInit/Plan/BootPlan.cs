@@ -55,8 +55,10 @@ public sealed record ImagePlan(
     public const string DefaultRamCopyDir = "/run/liveinit/copytoram";
 }
 
-/// <summary>SystemRescue modules: every <c>Directory/*.srm</c>, alphabetical, first one topmost.</summary>
-public sealed record SrmPlan(bool Enabled, string Directory, string Extension, string MountRoot = SrmPlan.DefaultMountRoot)
+/// <summary>SystemRescue modules: every <c>Directory/*.srm</c>, alphabetical, first one topmost (live-boot's
+/// <c>*.squashfs</c> beside its image: <see cref="LastOnTop"/>). The image itself is never one of them.</summary>
+public sealed record SrmPlan(bool Enabled, string Directory, string Extension,
+    string MountRoot = SrmPlan.DefaultMountRoot, bool LastOnTop = false)
 {
     /// <summary>Where each module is mounted (SystemRescue's own place for them).</summary>
     public const string DefaultMountRoot = "/run/archiso/srm";

@@ -21,8 +21,16 @@ public sealed record ImageFilePlan(
     /// </summary>
     public static string? PathOf(string key, string? value, Action<string, string> error)
     {
-        if (string.IsNullOrEmpty(value)) { error(key, "has no value: give the path of the image file on its device"); return null; }
-        if (value.Length > MaxPathLength) { error(key, $"is longer than {MaxPathLength} characters; ignored"); return null; }
+        if (string.IsNullOrEmpty(value))
+        {
+            error(key, "has no value: give the path of the image file on its device");
+            return null;
+        }
+        if (value.Length > MaxPathLength)
+        {
+            error(key, $"is longer than {MaxPathLength} characters; ignored");
+            return null;
+        }
         if (!RelativePath.TryNormalize(value.TrimStart('/'), out var rel, out var why) || rel.Length == 0)
         {
             error(key, $"{why ?? "names no file"}; ignored");

@@ -26,7 +26,8 @@ public static class PlanText
             s.AppendLine($"  image:     {string.Join(" or ", plan.Image.Candidates)} at {plan.Image.MountPoint}; copy to RAM: {plan.Image.CopyToRam.ToString().ToLowerInvariant()}"
                          + (plan.Image.ChecksumFile is null ? "" : $"; verify {plan.Image.ChecksumFile}"));
         s.AppendLine(plan.Srm.Enabled
-            ? $"  srm:       load every {Join(plan.Srm.Directory, "*" + plan.Srm.Extension)} (alphabetical, the first is topmost); SRM loading on"
+            ? $"  srm:       load every {Join(plan.Srm.Directory, "*" + plan.Srm.Extension)} (alphabetical, the "
+              + $"{(plan.Srm.LastOnTop ? "last" : "first")} is topmost); SRM loading on"
             : "  srm:       off");
         s.AppendLine($"  writable:  {Describe(plan.Writable)}");
         if (plan.Remaster.Action != RemasterAction.None)

@@ -7,7 +7,8 @@ same_part() {  # name disk start-MiB size-MiB md5-before
   local now; now=$(part_md5 "$2" "$3" "$4")
   if [ "$now" = "$5" ]; then echo "PASS $1"; else echo "FAIL $1: $2 partition at $3 MiB changed ($5 -> $now)"; fi
 }
-ISO_CHAIN='the image file /dev/vda1 \((ext4|exfat), read-only\) [^ ]*live.iso -> /dev/loop[0-9]+ \(iso9660 LABEL=ISOLIVE\)'
+ISO_CHAIN='the image file /dev/vda1 \((ext4|exfat), read-only\) [^ ]*live.iso'
+ISO_CHAIN+=' -> /dev/loop[0-9]+ \(iso9660 LABEL=ISOLIVE\)'
 
 s_iso_archiso_ext4_cow() {
   local d; d=$(disk isoarch iso-ext4-cow.img)
@@ -55,4 +56,18 @@ s_iso_dracut_isoscan_exfat() {
   expect iso/dracut-iso-scan-on-exfat "$OUT/isodracut.log" "$ISO_CHAIN mounted at /run/initramfs/live" \
     'LiveOS/squashfs.img mounted at' 'LIVEINIT-ROOT-REACHED'
   same_bytes iso/dracut-iso-scan-disk-identical "$d" "$m"
+}
+
+s_iso_link_off_the_host_refused() {
+  local d i; d=$(disk isoevil iso-ext4.img); i=$(disk isoevil internal-dirty.img)
+  local md mi; md=$(md5_of "$d"); mi=$(md5_of "$i")
+  local a='img_dev=/dev/disk/by-label/DATA4 img_loop=/isos/evil.iso archisolabel=ISOLIVE rd.shell=0'
+  "$BOOT" "$OUT/isoevil.log" "$TMO" "$a" $(virtio "$d") $(virtio "$i")
+  expect iso/image-file-link-off-the-host-refused "$OUT/isoevil.log" \
+    'img_dev/img_loop: /run/archiso/img_dev/isos/evil.iso: refused: .*/dev/vdb' \
+    'must be a regular file on /dev/vda1 itself; nothing was mounted' \
+    'reboot: Power down'
+  refuse iso/image-file-link-never-mounted "$OUT/isoevil.log" 'LIVEINIT-ROOT-REACHED' 'boot medium: the image file'
+  same_bytes iso/image-file-link-host-identical "$d" "$md"
+  same_bytes iso/image-file-link-internal-disk-identical "$i" "$mi"
 }

@@ -14,6 +14,8 @@ s_liveboot_persistence() {
   expect liveboot/debian-live-cd-boots "$OUT/lb1.log" 'live-boot boot' \
     'boot medium: /dev/sr0: iso9660 LABEL="d-live 12 st amd64"' 'live/filesystem.squashfs mounted at' \
     'LIVEINIT-ROOT-REACHED'
+  expect liveboot/squashfs-images-stacked-last-on-top "$OUT/lb1.log" 'SRM aa-module.squashfs mounted' \
+    'SRM zz-module.squashfs mounted' 'SRM-PRESENT from-live-zz'
   expect liveboot/persistence-both-volumes-first-boot "$OUT/lb1.log" \
     'writable layer: /run/live/persistence/vda/rw on /dev/vda \(persistent' \
     '/home is an overlay of .* with changes in /run/live/persistence/vdb/home/rw on /dev/vdb' \

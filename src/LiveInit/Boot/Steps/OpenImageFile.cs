@@ -48,7 +48,8 @@ public sealed class OpenImageFile(ImageFilePlan file, MediumPlan medium) : BootS
         ctx.EnsureMountTree(medium.MountPoint);
         var reg = ctx.RequireDevices();
         var tried = new HashSet<string>();
-        var what = file.Host is not null ? $"{file.Host} (holding /{file.FilePath})" : $"a device holding /{file.FilePath}";
+        var what = file.Host is not null ? $"{file.Host} (holding /{file.FilePath})"
+            : $"a device holding /{file.FilePath}";
         var host = reg.WaitFor((all, _) => file.Host is not null ? ByTag(ctx, all) : BySearch(ctx, all, tried),
             medium.WaitSeconds, what, ctx.Log.Notice);
         if (host is null)
@@ -77,7 +78,8 @@ public sealed class OpenImageFile(ImageFilePlan file, MediumPlan medium) : BootS
             using var attached = LoopDevice.Attach(image, readOnly: true);
             loopPath = attached.Path;
             var name = Path.GetFileName(loopPath);
-            var dev = SysfsBlock.Read("/sys", name) ?? new BlockDevice(name, 7, 0, image.Length, false, true, 0, null, 0);
+            var dev = SysfsBlock.Read("/sys", name)
+                      ?? new BlockDevice(name, 7, 0, image.Length, false, true, 0, null, 0);
             loop = ProbedDevice.Of(dev);
             if (loop.Type is null)
                 throw new BootFailure($"{file.Parameter}: {image.Where} holds no filesystem LiveInit recognises "
@@ -98,8 +100,11 @@ public sealed class OpenImageFile(ImageFilePlan file, MediumPlan medium) : BootS
         foreach (var c in candidates)
         {
             if (!TryLook(ctx, c)) continue;
-            if (Holds(ctx)) return c;
+            if (Holds(ctx, out var refusal)) return c;
             Libc.TryUmount(file.HostMountPoint);
+            if (refusal is not null)
+                throw new BootFailure($"{file.Parameter}: {refusal}.\nThe image file must be a regular file on "
+                                      + $"{c.Device.DevPath} itself; nothing was mounted from it.");
         }
         throw new BootFailure($"{file.Parameter}: {string.Join(", ", candidates.Select(c => c.Summary()))} "
                               + $"matches {file.Host} but holds no regular file /{file.FilePath} (names are "
@@ -118,8 +123,13 @@ public sealed class OpenImageFile(ImageFilePlan file, MediumPlan medium) : BootS
             tried.Add(d.Device.Name);
             if (file.Scope == ScanScope.Removable && !d.Device.IsRemovableLike) continue;
             if (!TryLook(ctx, d)) continue;
-            if (Holds(ctx)) { ctx.Log.Info($"found /{file.FilePath} on {d.Device.DevPath}"); return d; }
+            if (Holds(ctx, out var refusal))
+            {
+                ctx.Log.Info($"found /{file.FilePath} on {d.Device.DevPath}");
+                return d;
+            }
             Libc.TryUmount(file.HostMountPoint);
+            if (refusal is not null) ctx.Log.Warn($"{file.Parameter}: {refusal}; looking on the other devices");
         }
         return null;
     }
@@ -145,13 +155,17 @@ public sealed class OpenImageFile(ImageFilePlan file, MediumPlan medium) : BootS
         }
     }
 
-    private bool Holds(BootContext ctx)
+    /// <summary>The file is on the mounted host as a regular file that stays on it; else
+    /// <paramref name="refusal"/> says why when it is there but refused (a link off the host, a device node).</summary>
+    private bool Holds(BootContext ctx, out string? refusal)
     {
+        refusal = null;
         try
         {
             using var root = MediumRoot.Open(file.HostMountPoint);
             var e = root.Lookup(file.FilePath);
-            if (e.Kind == EntryKind.Refused) ctx.Log.Warn($"{file.Parameter}: {e.Where}: refused: {e.Why}");
+            if (e.Kind == EntryKind.Refused) refusal = $"{e.Where}: refused: {e.Why}";
+            else if (e.Kind == EntryKind.Directory) refusal = $"{e.Where}: refused: it is a folder, not a file";
             return e.IsFile;
         }
         catch (IOException e) { ctx.Log.Trace($"cannot look into {file.HostMountPoint}: {e.Message}"); return false; }

@@ -90,7 +90,8 @@ public sealed class LiveBootPersistenceStrategy(LiveBootPersistence p) : Writabl
             var f = look.TryOpenFile(PersistenceConf.FileName, write: false, out var refusal);
             if (f is null)
             {
-                if (refusal is not null) return dev.Refuse(ctx, $"{look.Where(PersistenceConf.FileName)}: refused: {refusal}");
+                if (refusal is not null)
+                    return dev.Refuse(ctx, $"{look.Where(PersistenceConf.FileName)}: refused: {refusal}");
                 ctx.Log.Warn($"{Why}: {v.Device.DevPath} holds no {PersistenceConf.FileName}; not used (as live-boot)");
                 dev.Release(ctx);
                 return null;
@@ -104,7 +105,8 @@ public sealed class LiveBootPersistenceStrategy(LiveBootPersistence p) : Writabl
             }
         }
         foreach (var problem in conf.Problems) ctx.Log.Warn($"{Why}: {v.Device.DevPath}: {problem}");
-        if (conf.Entries.Count == 0) return dev.Refuse(ctx, $"{v.Device.DevPath}: {PersistenceConf.FileName} lists no usable path");
+        if (conf.Entries.Count == 0)
+            return dev.Refuse(ctx, $"{v.Device.DevPath}: {PersistenceConf.FileName} lists no usable path");
         if (!p.ReadOnly && (!dev.HasRoom(ctx) || !dev.MakeWritable(ctx, "defaults"))) return null;
         WritableResult? result = null;
         try
@@ -146,7 +148,8 @@ public sealed class LiveBootPersistenceStrategy(LiveBootPersistence p) : Writabl
             var entry = root.Lookup(dir);
             if (entry.Kind != EntryKind.Directory)
             {
-                ctx.Log.Warn($"{Why}: {entry.Where} is {(entry.Kind == EntryKind.Refused ? $"refused: {entry.Why}" : "not a folder")}"
+                var what = entry.Kind == EntryKind.Refused ? $"refused: {entry.Why}" : "not a folder";
+                ctx.Log.Warn($"{Why}: {entry.Where} is {what}"
                              + $"; {e.Destination} skipped (persistence-read-only creates nothing)");
                 return null;
             }
@@ -157,7 +160,8 @@ public sealed class LiveBootPersistenceStrategy(LiveBootPersistence p) : Writabl
         {
             using var upper = root.EnsureDirectory(Rel("rw"));
             using var work = root.EnsureDirectory(Rel("work"));
-            if (!OverlayOptions.CanEscape(upper.Path + work.Path)) throw new RefusedPathException(upper.Path, "control characters");
+            if (!OverlayOptions.CanEscape(upper.Path + work.Path))
+                throw new RefusedPathException(upper.Path, "its links lead to names with control characters");
             return new PersistentPath(e.Destination, e.Mode, null, upper.Path, work.Path, [], device);
         }
         using var s = src.Length == 0 ? root.OpenDirectory("") : root.EnsureDirectory(src);

@@ -43,7 +43,11 @@ public sealed record PersistenceConf(IReadOnlyList<PersistenceEntry> Entries, IR
         for (var n = 1; n <= lines.Length; n++)
         {
             var line = lines[n - 1].TrimEnd('\r');
-            if (line.Length > MaxLineLength) { problems.Add($"{FileName} line {n}: longer than {MaxLineLength} characters; skipped"); continue; }
+            if (line.Length > MaxLineLength)
+            {
+                problems.Add($"{FileName} line {n}: longer than {MaxLineLength} characters; skipped");
+                continue;
+            }
             var words = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
             if (words.Length == 0 || words[0].StartsWith('#')) continue;
             if (entries.Count == MaxEntries)
@@ -102,7 +106,7 @@ public sealed record PersistenceConf(IReadOnlyList<PersistenceEntry> Entries, IR
                 default: why = $"unknown option '{Printable(opt)}' (use union, bind, link, source=)"; return null;
             }
         }
-        source = source is null ? string.Join('/', parts) : string.Join('/', source.Split('/', StringSplitOptions.RemoveEmptyEntries));
+        source = string.Join('/', source?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? parts);
         if (dest == "/" && mode == PersistenceMode.Link) { why = "the root cannot be a link"; return null; }
         return new PersistenceEntry(dest, source, mode, n);
     }
