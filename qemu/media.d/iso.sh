@@ -9,7 +9,8 @@
 #                     is needed on the build machine)
 #   debian-live.iso   iso9660 "d-live 12 st amd64", as live-build lays it out: live/filesystem.squashfs, live/vmlinuz,
 #                     live/initrd.img, .disk/info; and two modules aa-/zz-module.squashfs (the last on top)
-#   lb-persist-root.img  ext4 "persistence" with persistence.conf "/ union"
+#   lb-persist-root.img  ext4 "persistence" with persistence.conf "/ union", "/srv bind", "/opt link,source=opt-files"
+#                     and a bad line (an unknown option)
 #   lb-persist-home.img  ext4 "homepersist" with persistence.conf "/home union"
 T=$W/tree-multiiso; mkdir -p "$T/sysresccd/x86_64" "$T/LiveOS" "$T/live" "$T/antiX"
 cp "$W/airootfs.sfs" "$T/sysresccd/x86_64/airootfs.sfs"; cp "$W/airootfs.sfs" "$T/sysrcd.dat"
@@ -48,7 +49,8 @@ S=$W/lbmod-zz; mkdir -p "$S/etc"; echo "from-live-zz" > "$S/etc/liveinit-srm-mar
 mksquashfs "$S" "$T/live/zz-module.squashfs" -noappend -quiet -comp gzip -all-root >/dev/null
 echo "Debian GNU/Linux 12 \"Bookworm\" - Official amd64 LIVE" > "$T/.disk/info"
 xorriso -as mkisofs -quiet -V "d-live 12 st amd64" -R -J -o "$OUT/debian-live.iso" "$T" 2>/dev/null
-T=$W/tree-lbroot; mkdir -p "$T"; printf '# live-boot persistence\n/ union\n' > "$T/persistence.conf"
+T=$W/tree-lbroot; mkdir -p "$T/opt-files"; echo kept > "$T/opt-files/linked-file"
+printf '# live-boot persistence\n/ union\n/srv bind\n/opt link,source=opt-files\n/etc/x bogus\n' > "$T/persistence.conf"
 mkfs.ext4 -q -F -L persistence -d "$T" "$OUT/lb-persist-root.img" 16M 2>&1 | grep -v "^Creating regular file" || true
 T=$W/tree-lbhome; mkdir -p "$T"; printf '/home union\n' > "$T/persistence.conf"
 mkfs.ext4 -q -F -L homepersist -d "$T" "$OUT/lb-persist-home.img" 16M 2>&1 | grep -v "^Creating regular file" || true

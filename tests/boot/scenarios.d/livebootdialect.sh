@@ -20,6 +20,10 @@ s_liveboot_persistence() {
     'writable layer: /run/live/persistence/vda/rw on /dev/vda \(persistent' \
     '/home is an overlay of .* with changes in /run/live/persistence/vdb/home/rw on /dev/vdb' \
     'PERSIST-NONE' 'HOME-MOUNT=overlay overlay'
+  expect liveboot/persistence-conf-bind-link-and-a-bad-line "$OUT/lb1.log" \
+    '/srv is /run/live/persistence/vda/srv on /dev/vda \(persistent, bind\)' \
+    '/opt: 1 entries linked to /run/live/persistence/vda/opt-files' \
+    "persistence.conf line 5: /etc/x bogus: unknown option 'bogus'"
   expect liveboot/persistence-home-kept-across-boots "$OUT/lb2.log" 'HOME-PERSIST-FOUND 1' 'PERSIST-NONE'
   expect liveboot/persistence-root-union-kept-across-boots "$OUT/lb3.log" 'PERSIST-FOUND previous_boots=1'
   refuse liveboot/persistence-root-only-no-home "$OUT/lb3.log" 'HOME-MOUNT'
