@@ -12,6 +12,8 @@
 #   lb-persist-root.img  ext4 "persistence" with persistence.conf "/ union", "/srv bind", "/opt link,source=opt-files"
 #                     and a bad line (an unknown option)
 #   lb-persist-home.img  ext4 "homepersist" with persistence.conf "/home union"
+#   lb-persist-file.img  vfat "STICK" holding the persistence file /live-persist/persistence (an ext4 image with
+#                     persistence.conf "/mnt union"): live-boot's persistence-path=
 T=$W/tree-multiiso; mkdir -p "$T/sysresccd/x86_64" "$T/LiveOS" "$T/live" "$T/antiX"
 cp "$W/airootfs.sfs" "$T/sysresccd/x86_64/airootfs.sfs"; cp "$W/airootfs.sfs" "$T/sysrcd.dat"
 cp "$W/airootfs.sfs" "$T/LiveOS/squashfs.img"; cp "$W/airootfs.sfs" "$T/live/filesystem.squashfs"
@@ -54,3 +56,8 @@ printf '# live-boot persistence\n/ union\n/srv bind\n/opt link,source=opt-files\
 mkfs.ext4 -q -F -L persistence -d "$T" "$OUT/lb-persist-root.img" 16M 2>&1 | grep -v "^Creating regular file" || true
 T=$W/tree-lbhome; mkdir -p "$T"; printf '/home union\n' > "$T/persistence.conf"
 mkfs.ext4 -q -F -L homepersist -d "$T" "$OUT/lb-persist-home.img" 16M 2>&1 | grep -v "^Creating regular file" || true
+T=$W/tree-lbfile; mkdir -p "$T"; printf '/mnt union\n' > "$T/persistence.conf"
+mkfs.ext4 -q -F -L pfile -d "$T" "$W/lb-persistence-file" 8M 2>&1 | grep -v "^Creating regular file" || true
+rm -f "$OUT/lb-persist-file.img"; truncate -s 16M "$OUT/lb-persist-file.img"; mkfs.vfat -n STICK "$OUT/lb-persist-file.img" >/dev/null
+mmd -i "$OUT/lb-persist-file.img" ::/live-persist
+mcopy -i "$OUT/lb-persist-file.img" "$W/lb-persistence-file" ::/live-persist/persistence

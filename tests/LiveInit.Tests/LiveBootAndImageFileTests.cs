@@ -120,6 +120,12 @@ public class LiveBootAndImageFileTests
         var w = Assert.IsType<LiveBootPersistence>(p.Writable);
         Assert.Equal(["a", "b"], w.Labels);
         Assert.True(w.ReadOnly);
+        Assert.Equal("", w.FileFolder);
+        var f = Assert.IsType<LiveBootPersistence>(Plan("boot=live persistence persistence-path=/live/p/").Writable);
+        Assert.Equal("live/p", f.FileFolder);
+        var bad = Plan("boot=live persistence persistence-path=/../x");
+        Assert.True(Has(bad, Severity.Error, "persistence-path"));
+        Assert.Equal("", Assert.IsType<LiveBootPersistence>(bad.Writable).FileFolder);
         Assert.Contains(BootSequence.For(p), s => s is MountPersistentPaths);
     }
 

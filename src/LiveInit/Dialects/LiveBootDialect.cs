@@ -45,13 +45,11 @@ public sealed class LiveBootDialect : IDialect
         WritableLayer writable = new RamUpper(ram);
         if (c.Has("persistence") && c.Has("nopersistence"))
             d.Warn("persistence", "nopersistence is given too and wins, as in live-boot; changes stay in RAM");
-        else if (c.Has("persistence")) writable = new LiveBootPersistence(Labels(c, d), c.Has("persistence-read-only"),
-            LiveBootPersistence.DefaultMountRoot, ram);
+        else if (c.Has("persistence"))
+            writable = new LiveBootPersistence(Labels(c, d), c.Has("persistence-read-only"),
+                LiveBootPersistence.DefaultMountRoot, ram, FileFolder(c, d));
         else if (c.Has("persistence-label") || c.Has("persistence-read-only") || c.Has("persistence-path"))
             d.Warn("persistence", "persistence-* options have no effect without 'persistence'");
-        if (c.Has("persistence-path"))
-            d.Warn("persistence-path", "persistence image files are not supported by LiveInit yet; only volumes "
-                                       + "(a filesystem label or GPT partition name) are used");
 
         return new BootPlan(Name, medium, new ImagePlan([image], c.Has("toram") ? ImageCopy.Yes : ImageCopy.No, null,
                 [], ImageMount),
@@ -86,6 +84,16 @@ public sealed class LiveBootDialect : IDialect
             else device = DeviceSpec.ByLabel(label.Value);
         }
         return (device, scope);
+    }
+
+    /// <summary>persistence-path=: the folder of persistence files on each device (default its root).</summary>
+    private static string FileFolder(KernelCommandLine c, Diagnostics d)
+    {
+        var p = c.Find("persistence-path");
+        if (p is null || p.Value is "/" or "") return "";
+        if (RelativePath.TryNormalizeRooted(p.Value, out var folder, out var err)) return folder;
+        d.Error("persistence-path", $"{err}; looking for persistence files at the root of each device");
+        return "";
     }
 
     private static IReadOnlyList<string> Labels(KernelCommandLine c, Diagnostics d)

@@ -5,8 +5,11 @@ namespace LiveInit.Plan;
 /// <c>persistence.conf</c>; its lines say which paths persist and how (<c>/ union</c>: the root's upper is
 /// <c>rw/</c>, work <c>work/</c> on the volume). Each volume is looked into read-only at
 /// <see cref="MountRoot"/>/&lt;device&gt; first. <see cref="ReadOnly"/> (<c>persistence-read-only</c>): the
-/// volume's content is a read-only layer and changes go to RAM.</summary>
-public sealed record LiveBootPersistence(IReadOnlyList<string> Labels, bool ReadOnly, string MountRoot, RamPlan Ram)
+/// volume's content is a read-only layer and changes go to RAM. Persistence files (live-boot's
+/// <c>persistence-storage=file</c>, on by default): an ext image named like a label in <see cref="FileFolder"/>
+/// (<c>persistence-path=</c>, default the root) of any other device, loop-mounted and used as a volume.</summary>
+public sealed record LiveBootPersistence(IReadOnlyList<string> Labels, bool ReadOnly, string MountRoot, RamPlan Ram,
+    string FileFolder = "")
     : WritableLayer(Ram)
 {
     public const string DefaultLabel = "persistence", DefaultMountRoot = "/run/live/persistence";

@@ -61,7 +61,8 @@ public static class PlanText
               + (o.ForceOverlayfs ? ", overlayfs forced" : "")
               + (o.ReadOnly ? ", read-only with a RAM layer on top" : "")
               + (o.Reset ? ", reset at boot" : "") + $"; {Ram(o.Ram)} if unusable",
-        LiveBootPersistence l => $"live-boot persistence: volumes labelled {string.Join(" or ", l.Labels)} holding "
+        LiveBootPersistence l => $"live-boot persistence: volumes labelled {string.Join(" or ", l.Labels)} (or files "
+            + $"/{(l.FileFolder.Length == 0 ? "" : l.FileFolder + "/")}<label> on other devices) holding "
             + $"persistence.conf ('/ union': the root's upper rw/ on it; other lines mounted after the root), looked "
             + $"into read-only at {l.MountRoot}/<device>" + (l.ReadOnly ? ", used read-only under a RAM layer" : "")
             + $"; {Ram(l.Ram)} for what they do not keep",

@@ -29,7 +29,8 @@ public sealed class LiveBootPersistenceStrategy(LiveBootPersistence p) : Writabl
 
     public override string Describe() =>
         $"look for volumes labelled {string.Join(" or ", p.Labels)} (filesystem label or GPT partition name), each "
-        + $"read-only without journal replay at {p.MountRoot}/<device>; one holding {PersistenceConf.FileName} is used "
+        + $"read-only without journal replay at {p.MountRoot}/<device>, and files /{Rel("<label>")} on the other "
+        + $"devices (loop-mounted); one holding {PersistenceConf.FileName} is used "
         + (p.ReadOnly ? "read-only (persistence-read-only: its content below a RAM layer)" : "read-write")
         + ": '/ union' keeps the root's changes in rw/ (work/), other lines are mounted after the root; "
         + $"else {PlanText.Ram(p.Ram)}";
@@ -37,12 +38,6 @@ public sealed class LiveBootPersistenceStrategy(LiveBootPersistence p) : Writabl
     public override WritableResult? Prepare(BootContext ctx, bool snapshotRoot)
     {
         var volumes = Volumes(ctx);
-        if (volumes.Count == 0)
-        {
-            ctx.Log.Warn($"{Why}: no volume labelled {string.Join(" or ", p.Labels.Select(l => $"'{l}'"))} (a "
-                         + "filesystem label or a GPT partition name); " + RamOnly);
-            return null;
-        }
         var paths = new List<PersistentPath>();
         WritableResult? root = null;
         foreach (var v in volumes.Take(LiveBootPersistence.MaxVolumes))
@@ -50,11 +45,67 @@ public sealed class LiveBootPersistenceStrategy(LiveBootPersistence p) : Writabl
             var used = Use(ctx, v, paths, root is null);
             if (used is not null) root ??= used;
         }
+        var files = UseFiles(ctx, volumes, paths, ref root);
+        if (volumes.Count == 0 && files == 0)
+        {
+            ctx.Log.Warn($"{Why}: no volume labelled {string.Join(" or ", p.Labels.Select(l => $"'{l}'"))} (a "
+                         + $"filesystem label or a GPT partition name) and no file /{Rel("<label>")} on any device; "
+                         + RamOnly);
+            return null;
+        }
         ctx.PersistentPaths = paths;
         if (root is not null) return root;
         if (paths.Count == 0) return null;
         ctx.Log.Info($"{Why}: no '/' line: the root's changes are kept in RAM; the paths listed persist");
         return RamUpperStrategy.For(ctx, p.Ram, snapshotRoot);
+    }
+
+    private string Rel(string label) => p.FileFolder.Length == 0 ? label : $"{p.FileFolder}/{label}";
+
+    /// <summary>live-boot's persistence files: every other filesystem (the boot medium too) is looked into
+    /// read-only for <c>&lt;persistence-path&gt;/&lt;label&gt;</c>; one that has it is made writable (unless
+    /// read-only persistence), the file opened through the confined opener, attached to a loop device and used as
+    /// a volume. Returns how many files were found.</summary>
+    private int UseFiles(BootContext ctx, List<ProbedDevice> volumes, List<PersistentPath> paths,
+        ref WritableResult? root)
+    {
+        var found = 0;
+        var hosts = ctx.RequireDevices().All
+            .Where(d => d.Type is not null && d.Probe.Get("USAGE") == "filesystem" && !d.Device.IsLoop
+                        && !volumes.Contains(d))
+            .OrderBy(d => d.Device.Name, StringComparer.Ordinal).ToList();
+        foreach (var h in hosts)
+        {
+            if (found == LiveBootPersistence.MaxVolumes) break;
+            var host = PersistenceDevice.Look(ctx, h, $"{p.MountRoot}/{h.Device.Name}-host", Why);
+            if (host is null) continue;
+            List<string> here;
+            using (var look = host.Open())
+                here = p.Labels.Select(Rel).Where(rel => look.Lookup(rel).IsFile).ToList();
+            if (here.Count == 0) { host.Release(ctx); continue; }
+            if (!p.ReadOnly && !host.MakeWritable(ctx, "defaults")) continue;
+            foreach (var rel in here)
+            {
+                found++;
+                try
+                {
+                    using var dir = host.Open();
+                    using var file = dir.OpenFile(rel, write: !p.ReadOnly);
+                    using var loop = LoopDevice.Attach(file, readOnly: p.ReadOnly);
+                    var name = Path.GetFileName(loop.Path);
+                    var dev = SysfsBlock.Read("/sys", name)
+                              ?? new BlockDevice(name, 7, 0, file.Length, false, p.ReadOnly, 0, null, 0);
+                    ctx.Log.Info($"{Why}: persistence file {file.Where} on {h.Device.DevPath} is {loop.Path}");
+                    var used = Use(ctx, ProbedDevice.Of(dev), paths, root is null);   // the loop is held until then
+                    if (used is not null) root ??= used;
+                }
+                catch (Exception e) when (e is RefusedPathException or NativeException or IOException)
+                {
+                    ctx.Log.Warn($"{Why}: {host.MountPoint}/{rel}: {e.Message}; not used");
+                }
+            }
+        }
+        return found;
     }
 
     private List<ProbedDevice> Volumes(BootContext ctx)
