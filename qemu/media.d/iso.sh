@@ -58,6 +58,7 @@ T=$W/tree-lbhome; mkdir -p "$T"; printf '/home union\n' > "$T/persistence.conf"
 mkfs.ext4 -q -F -L homepersist -d "$T" "$OUT/lb-persist-home.img" 16M 2>&1 | grep -v "^Creating regular file" || true
 T=$W/tree-lbfile; mkdir -p "$T"; printf '/mnt union\n' > "$T/persistence.conf"
 mkfs.ext4 -q -F -L pfile -d "$T" "$W/lb-persistence-file" 8M 2>&1 | grep -v "^Creating regular file" || true
-rm -f "$OUT/lb-persist-file.img"; truncate -s 16M "$OUT/lb-persist-file.img"; mkfs.vfat -n STICK "$OUT/lb-persist-file.img" >/dev/null
+rm -f "$OUT/lb-persist-file.img"; truncate -s 16M "$OUT/lb-persist-file.img"
+mkfs.vfat -n STICK "$OUT/lb-persist-file.img" >/dev/null
 mmd -i "$OUT/lb-persist-file.img" ::/live-persist
 mcopy -i "$OUT/lb-persist-file.img" "$W/lb-persistence-file" ::/live-persist/persistence
