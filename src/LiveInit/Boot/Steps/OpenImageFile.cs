@@ -97,15 +97,21 @@ public sealed class OpenImageFile(ImageFilePlan file, MediumPlan medium) : BootS
     {
         var candidates = DeviceMatcher.Candidates(file.Host!, all);
         if (candidates.Count == 0) return null;
+        string? mountError = null;
         foreach (var c in candidates)
         {
-            if (!TryLook(ctx, c)) continue;
+            if (!TryLook(ctx, c, out var err)) { mountError ??= err; continue; }
+            mountError = "";
             if (Holds(ctx, out var refusal)) return c;
             Libc.TryUmount(file.HostMountPoint);
             if (refusal is not null)
                 throw new BootFailure($"{file.Parameter}: {refusal}.\nThe image file must be a regular file on "
                                       + $"{c.Device.DevPath} itself; nothing was mounted from it.");
         }
+        if (!string.IsNullOrEmpty(mountError))
+            throw new BootFailure($"{file.Parameter}: {string.Join(", ", candidates.Select(c => c.Summary()))} "
+                                  + $"matches {file.Host} but cannot be mounted read-only: {mountError}. Is the "
+                                  + "filesystem's driver (exfat, ntfs3…) in the initramfs and in this kernel?");
         throw new BootFailure($"{file.Parameter}: {string.Join(", ", candidates.Select(c => c.Summary()))} "
                               + $"matches {file.Host} but holds no regular file /{file.FilePath} (names are "
                               + "case-sensitive on ext4; see the lines above for a refusal).");
@@ -122,7 +128,7 @@ public sealed class OpenImageFile(ImageFilePlan file, MediumPlan medium) : BootS
         {
             tried.Add(d.Device.Name);
             if (file.Scope == ScanScope.Removable && !d.Device.IsRemovableLike) continue;
-            if (!TryLook(ctx, d)) continue;
+            if (!TryLook(ctx, d, out _)) continue;
             if (Holds(ctx, out var refusal))
             {
                 ctx.Log.Info($"found /{file.FilePath} on {d.Device.DevPath}");
@@ -136,8 +142,14 @@ public sealed class OpenImageFile(ImageFilePlan file, MediumPlan medium) : BootS
 
     /// <summary>Mounts a host only to look into it: read-only, no journal replay, with the options the command
     /// line gave (img_flags) except the ones that would ask for writing.</summary>
-    private bool TryLook(BootContext ctx, ProbedDevice d)
+    private bool TryLook(BootContext ctx, ProbedDevice d, out string? error)
     {
+        error = null;
+        if (d.Type is null)
+        {
+            error = $"{d.Device.DevPath} holds no filesystem LiveInit recognises";
+            return false;
+        }
         var options = string.Join(',', new[] { Mounts.NoReplayOption(d.Type!) }
             .Concat((file.HostOptions ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
                 .Where(o => o is not ("defaults" or "ro" or "rw")))
@@ -151,6 +163,7 @@ public sealed class OpenImageFile(ImageFilePlan file, MediumPlan medium) : BootS
         catch (NativeException e)
         {
             ctx.Log.Trace($"cannot look into {d.Device.DevPath}: {e.Message}");
+            error = e.Message;
             return false;
         }
     }
