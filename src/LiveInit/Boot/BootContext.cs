@@ -32,6 +32,8 @@ public sealed class BootContext(BootPlan plan, BootLog log, BootOptions? options
     public MountedImage? Image { get; set; }
     public IReadOnlyList<string> SrmLayers { get; set; } = [];
     public WritableResult? Writable { get; set; }
+    /// <summary>Paths kept on live-boot persistence volumes, mounted after the root (set by its strategy).</summary>
+    public IReadOnlyList<PersistentPath> PersistentPaths { get; set; } = [];
     /// <summary>Mount trees outside /run that must be visible in the new root (antiX /live, SystemRescueCd-5 /livemnt).</summary>
     public List<string> ExtraMountRoots { get; } = [];
     public List<string> Notes { get; } = [];

@@ -18,9 +18,11 @@ public static class BootSequence
             steps.Add(new AdoptDetectedLayout(layout, plan.Medium.MountPoint));
             return steps;
         }
-        if (plan.Medium.Device is null && plan.Medium.SearchFile is null) return steps;
+        if (plan.Medium.Device is null && plan.Medium.SearchFile is null && plan.ImageFile is null) return steps;
         var mp = plan.Medium.MountPoint;
-        steps.Add(new FindMedium(plan.Medium, plan.Image.Candidates));
+        steps.Add(plan.ImageFile is null
+            ? new FindMedium(plan.Medium, plan.Image.Candidates)
+            : new OpenImageFile(plan.ImageFile, plan.Medium));
         if (layout?.MediumLink is { } link) steps.Add(new LinkMediumDevice(link));
         if (plan.OverlayRoot is { } overlayRoot)
         {
@@ -40,6 +42,7 @@ public static class BootSequence
         if (plan.Srm.Enabled) steps.Add(new MountSrms(plan.Srm, mp));
         steps.Add(new PrepareWritable(plan.Writable));
         steps.Add(new AssembleRoot(plan.Image, plan.Writable, options.NewRoot));
+        if (plan.Writable is LiveBootPersistence) steps.Add(new MountPersistentPaths(options.NewRoot));
         if (plan.Home is not null) steps.Add(new MountHome(plan.Home, mp));
         if (layout?.Aliases is { Count: > 0 } aliases) steps.Add(new ShowMountsInRoot(aliases, options.NewRoot));
         if (layout?.RemasterConf is { } conf && plan.Remaster.Action != RemasterAction.None)

@@ -50,6 +50,7 @@ public static class Mounts
         {
             "ext2" or "ext3" => new[] { fsType, "ext4" },
             "squashfs3" => ["squashfs"],
+            "ntfs" => ["ntfs3", "ntfs"],   // the kernel's read-write driver, where it has it
             _ => [fsType],
         };
         var options = extraOptions is null or "defaults" ? null : extraOptions;

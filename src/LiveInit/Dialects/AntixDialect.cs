@@ -11,14 +11,14 @@ namespace LiveInit.Dialects;
 public sealed class AntixDialect : IDialect
 {
     public const string BootMount = "/live/boot-dev", ImageMount = "/live/linux", PersistMount = "/live/persist-root",
-        StateFile = "/run/liveinit/remaster.conf";
+        StateFile = "/run/liveinit/remaster.conf", IsoDeviceMount = "/live/iso-dev";
 
     public string Name => "antix";
-    public IReadOnlyList<string> MediumParameters { get; } = ["bdev", "buuid", "blabel", "bootlabel", "bdir"];
+    public IReadOnlyList<string> MediumParameters { get; } = ["bdev", "buuid", "blabel", "bootlabel", "bdir", "fromiso"];
     public IReadOnlyList<string> Parameters { get; } =
     [
         "bdev", "buuid", "blabel", "bootlabel", "bdir", "from", "sqname", "sqext", "noremaster", "rollback",
-        "persist_root", "persist_home", "persist_all", "persist_static", "persist", "toram", "btry",
+        "persist_root", "persist_home", "persist_all", "persist_static", "persist", "toram", "btry", "fromiso",
     ];
 
     public BootPlan Build(KernelCommandLine c, Diagnostics d)
@@ -65,7 +65,21 @@ public sealed class AntixDialect : IDialect
         }
         if (named.Count > 1) d.Warn(named[1], $"{named[0]} is given too and wins (order: bdev, buuid, blabel)");
 
-        var medium = new MediumPlan(device, device is null ? imagePath : null, scope, BootMount, wait,
+        // fromiso: bdev/buuid/blabel (or the from= search) name the device holding the ISO file; the ISO is the
+        // medium. It is read-only: no remaster (antiX refuses it too) and no persistence files in it.
+        var isoFile = ImageFileParameters.Find(c, d, "fromiso", IsoDeviceMount, device, scope);
+        if (isoFile is not null)
+        {
+            if (remasterAction != RemasterAction.Disabled)
+                d.Warn("fromiso", "live remastering needs a frugal install (linuxfs on a writable device), not an ISO "
+                                  + "file: a waiting linuxfs.new is left alone");
+            remasterAction = RemasterAction.None;
+            if (persistRoot || persistHome)
+                d.Warn("fromiso", "rootfs/homefs persistence files cannot live inside an ISO file; changes stay in RAM");
+            persistRoot = persistHome = false;
+            device = null;
+        }
+        var medium = new MediumPlan(device, device is null && isoFile is null ? imagePath : null, scope, BootMount, wait,
             ReadWrite: remasterAction is RemasterAction.ApplyPending or RemasterAction.Rollback || persistRoot || persistHome);
         var image = new ImagePlan([imagePath], c.Has("toram") ? ImageCopy.Yes : ImageCopy.No, null, [], ImageMount);
         var ram = RamPlan.Of(SizeSpec.OfPercent(50));
@@ -77,7 +91,7 @@ public sealed class AntixDialect : IDialect
             new RemasterPlan(remasterAction, bdir, sqname, persistRoot, StateFile),
             persistHome ? new HomePlan($"{bdir}/homefs", true) : null,
             CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items,
-            new LayoutPlan([], RemasterConf: LayoutPlan.AntixRemasterConf));
+            Layout: new LayoutPlan([], RemasterConf: LayoutPlan.AntixRemasterConf), ImageFile: isoFile);
     }
 
     private static (bool Root, bool Home) Persistence(KernelCommandLine c, Diagnostics d)

@@ -12,14 +12,16 @@ namespace LiveInit.Dialects;
 public sealed class ArchisoDialect : IDialect
 {
     public const string BootMount = "/run/archiso/bootmnt", CowMount = "/run/archiso/cowspace",
-        ImageMount = "/run/archiso/airootfs";
+        ImageMount = "/run/archiso/airootfs", ImageDeviceMount = "/run/archiso/img_dev";
 
     public string Name => "archiso";
-    public IReadOnlyList<string> MediumParameters { get; } = ["archisolabel", "archisodevice", "archisosearchuuid"];
+    public IReadOnlyList<string> MediumParameters { get; } =
+        ["archisolabel", "archisodevice", "archisosearchuuid", "img_dev", "img_label", "img_loop"];
     public IReadOnlyList<string> Parameters { get; } =
     [
         "archisolabel", "archisodevice", "archisosearchuuid", "archisobasedir", "arch", "cow_label", "cow_device",
         "cow_directory", "cow_flags", "cow_spacesize", "loadsrm", "copytoram", "checksum",
+        "img_dev", "img_label", "img_loop", "img_flags",
     ];
 
     public BootPlan Build(KernelCommandLine c, Diagnostics d)
@@ -31,7 +33,9 @@ public sealed class ArchisoDialect : IDialect
         var sysrescue = basedir == "sysresccd";
         var imageDir = $"{basedir}/{arch}";
 
-        var medium = Medium(c, d, label, imageDir);
+        var isoFile = ImageFileParameters.Archiso(c, d, ImageDeviceMount);
+        var medium = isoFile is null ? Medium(c, d, label, imageDir)
+            : new MediumPlan(null, null, ScanScope.All, BootMount, CommonParameters.WaitSeconds(c, d), false);
         var image = new ImagePlan(
             [$"{imageDir}/airootfs.sfs", $"{imageDir}/airootfs.erofs"],
             CopyMode(c, d),
@@ -71,7 +75,8 @@ public sealed class ArchisoDialect : IDialect
 
         return new BootPlan(sysrescue ? "archiso (SystemRescue)" : Name, medium, image, srm, writable,
             new RemasterPlan(RemasterAction.None, imageDir, "airootfs.sfs", false, ""), null,
-            CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items);
+            CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items,
+            ImageFile: isoFile);
     }
 
     /// <summary>cow_directory, or archiso's default <c>persistent_&lt;archisolabel&gt;/&lt;arch&gt;</c>. Both end in

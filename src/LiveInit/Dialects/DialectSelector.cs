@@ -16,7 +16,17 @@ namespace LiveInit.Dialects;
 public static class DialectSelector
 {
     public static IReadOnlyList<IDialect> All { get; } =
-        [new DracutLiveDialect(), new ArchisoDialect(), new AntixDialect(), new SysrescueCd5Dialect()];
+        [new DracutLiveDialect(), new ArchisoDialect(), new AntixDialect(), new SysrescueCd5Dialect(),
+            new LiveBootDialect()];
+
+    /// <summary>Whether <paramref name="key"/> is present as a claim: <c>root=</c> only as <c>root=live:</c>,
+    /// <c>boot=</c> only as <c>boot=live</c>.</summary>
+    private static bool Claims(KernelCommandLine c, string key) => key switch
+    {
+        "root" => DracutLiveDialect.Claims(c),
+        "boot" => LiveBootDialect.HasBootLive(c),
+        _ => c.Has(key),
+    };
 
     public static BootPlan Plan(KernelCommandLine c, InitramfsDefaults? image = null)
     {
@@ -39,7 +49,7 @@ public static class DialectSelector
         {
             if (ReferenceEquals(other, chosen)) continue;
             foreach (var key in other.Parameters)
-                if (c.Has(key) && !chosen.Parameters.Contains(key) && !(key == "root" && !DracutLiveDialect.Claims(c)))
+                if (Claims(c, key) && !chosen.Parameters.Contains(key))
                     d.Warn(key, $"belongs to the {other.Name} dialect; ignored because this boot is {chosen.Name}");
         }
         return chosen.Build(c, d);
@@ -69,10 +79,10 @@ public static class DialectSelector
             d.Error("liveinit.dialect", $"'{forced.Value}' is not one of {string.Join(", ", All.Select(x => x.Name))}; choosing by parameters");
         }
         foreach (var dialect in All)
-            if (dialect.MediumParameters.Any(k => k == "root" ? DracutLiveDialect.Claims(c) : c.Has(k)))
+            if (dialect.MediumParameters.Any(k => Claims(c, k)))
                 return dialect;
         foreach (var dialect in All)
-            if (dialect.Parameters.Any(k => k == "root" ? DracutLiveDialect.Claims(c) : c.Has(k)))
+            if (dialect.Parameters.Any(k => Claims(c, k)))
                 return dialect;
         return null;
     }

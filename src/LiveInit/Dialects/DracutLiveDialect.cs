@@ -11,7 +11,7 @@ namespace LiveInit.Dialects;
 public sealed class DracutLiveDialect : IDialect
 {
     public const string BootMount = "/run/initramfs/live", ImageMount = "/run/initramfs/squashfs",
-        RamMount = "/run/liveinit/cow", RamSnapshotMount = "/run/initramfs/overlay";
+        RamMount = "/run/liveinit/cow", IsoScanMount = "/run/initramfs/isoscan", RamSnapshotMount = "/run/initramfs/overlay";
 
     public string Name => "dracut";
     public IReadOnlyList<string> MediumParameters { get; } = ["root"];
@@ -20,7 +20,7 @@ public sealed class DracutLiveDialect : IDialect
         "root", "rd.live.image", "rd.live.dir", "rd.live.squashimg", "rd.live.overlay", "rd.overlay",
         "rd.live.overlay.overlayfs", "rd.live.overlay.readonly", "rd.live.overlay.reset", "rd.live.overlay.size",
         "rd.overlay.readonly", "rd.overlay.reset", "rd.live.overlay.cowfs",
-        "rd.live.ram", "rd.live.check", "rd.retry",
+        "rd.live.ram", "rd.live.check", "rd.retry", "iso-scan/filename",
     ];
 
     /// <summary>True when <c>root=live:</c> is given (the only strong claim of this dialect).</summary>
@@ -53,9 +53,12 @@ public sealed class DracutLiveDialect : IDialect
         {
             var why = root is null || !root.StartsWith("live:", StringComparison.Ordinal)
                 ? "root=live:<device> is missing" : $"root=live: {err}";
-            d.Error("root", $"{why}; searching every device for {imagePath}");
+            if (!c.Has("iso-scan/filename")) d.Error("root", $"{why}; searching every device for {imagePath}");
             medium = new MediumPlan(null, imagePath, ScanScope.All, BootMount, wait, rw);
         }
+        // iso-scan: the image file on any device becomes the medium (root=live: then names the image's own label)
+        var isoFile = ImageFileParameters.Find(c, d, "iso-scan/filename", IsoScanMount);
+        if (isoFile is not null) medium = medium with { Device = null, SearchFile = null };
         if (c.Has("rd.live.check")) d.Warn("rd.live.check", "media check (checkisomd5) is not done by LiveInit; booting without it");
 
         // dmsquash-live: the squashfs image, else an uncompressed (or squashfs/erofs) rootfs.img or ext3fs.img
@@ -101,7 +104,7 @@ public sealed class DracutLiveDialect : IDialect
         return new BootPlan(Name, medium, image, new SrmPlan(false, liveDir, ".srm"), writable,
             new RemasterPlan(RemasterAction.None, liveDir, squash, false, ""), new HomePlan($"{liveDir}/home.img", false),
             CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items,
-            new LayoutPlan([], MediumLink: LayoutPlan.DracutLiveDev, MediumMayBeImage: true));
+            new LayoutPlan([], MediumLink: LayoutPlan.DracutLiveDev, MediumMayBeImage: true), ImageFile: isoFile);
     }
 
     /// <summary>dracut-ng's overlay parameters: <c>rd.overlay</c> is the new name of <c>rd.live.overlay</c>. Bare,

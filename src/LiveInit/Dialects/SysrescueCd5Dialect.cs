@@ -10,11 +10,12 @@ namespace LiveInit.Dialects;
 /// </summary>
 public sealed class SysrescueCd5Dialect : IDialect
 {
+    public const string IsoLoopMount = "/livemnt/isoloop";
     public const string BootMount = "/livemnt/boot", ImageMount = "/livemnt/squashfs", StoreMount = "/livemnt/memory";
 
     public string Name => "sysresccd5";
-    public IReadOnlyList<string> MediumParameters { get; } = ["backstore", "subdir"];
-    public IReadOnlyList<string> Parameters { get; } = ["backstore", "subdir", "docache"];
+    public IReadOnlyList<string> MediumParameters { get; } = ["backstore", "subdir", "isoloop"];
+    public IReadOnlyList<string> Parameters { get; } = ["backstore", "subdir", "docache", "isoloop"];
 
     /// <summary>The backing store: candidates looked into read-only at /run/liveinit/search, the device holding it
     /// mounted read-write at /run/liveinit/store, the image itself at /livemnt/memory.</summary>
@@ -44,12 +45,14 @@ public sealed class SysrescueCd5Dialect : IDialect
             if (bs.Value is null) d.Warn("backstore", "has no value; looking for /sysrcd.bs on removable devices");
             writable = off ? new RamUpper(ram) : Store(file, scope, ram);
         }
-        var medium = new MediumPlan(null, image, ScanScope.All, BootMount, CommonParameters.WaitSeconds(c, d), false);
+        var isoFile = ImageFileParameters.Find(c, d, "isoloop", IsoLoopMount);
+        var medium = new MediumPlan(null, isoFile is null ? image : null, ScanScope.All, BootMount,
+            CommonParameters.WaitSeconds(c, d), false);
         return new BootPlan(Name, medium,
             new ImagePlan([image], c.Has("docache") ? ImageCopy.Yes : ImageCopy.No, null, [], ImageMount),
             new SrmPlan(false, subdir, ".srm"), writable,
             new RemasterPlan(RemasterAction.None, subdir, "sysrcd.dat", false, ""), null,
             CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items,
-            new LayoutPlan([], Aliases: [new RootAlias(StoreMount, "/mnt/memory")]));
+            Layout: new LayoutPlan([], Aliases: [new RootAlias(StoreMount, "/mnt/memory")]), ImageFile: isoFile);
     }
 }

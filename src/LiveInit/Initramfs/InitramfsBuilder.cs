@@ -14,7 +14,7 @@ public static class InitramfsBuilder
         "virtio_pci", "virtio_blk", "virtio_scsi", "sd_mod", "sr_mod", "ahci", "ata_piix", "ata_generic", "nvme",
         "usb_storage", "uas", "xhci_pci", "ehci_pci", "ohci_pci", "uhci_hcd", "usbhid", "hid_generic", "mmc_block",
         "sdhci_pci", "sdhci_acpi", "loop", "squashfs", "erofs", "overlay", "dm_mod", "dm_snapshot", "ext4", "vfat",
-        "isofs", "udf", "exfat", "nls_cp437", "nls_ascii", "nls_utf8", "nls_iso8859_1", "crc32c_generic", "crc32c_intel",
+        "isofs", "udf", "exfat", "ntfs3", "nls_cp437", "nls_ascii", "nls_utf8", "nls_iso8859_1", "crc32c_generic", "crc32c_intel",
     ];
 
     public static readonly string[] BusyboxApplets =

@@ -19,7 +19,8 @@ public sealed record BootPlan(
     LogPlan Log,
     IReadOnlyList<PlanDiagnostic> Diagnostics,
     LayoutPlan? Layout = null,
-    OverlayRootPlan? OverlayRoot = null)
+    OverlayRootPlan? OverlayRoot = null,
+    ImageFilePlan? ImageFile = null)
 {
     public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
 }
@@ -56,8 +57,10 @@ public sealed record ImagePlan(
     public const string DefaultRamCopyDir = "/run/liveinit/copytoram";
 }
 
-/// <summary>SystemRescue modules: every <c>Directory/*.srm</c>, alphabetical, first one topmost.</summary>
-public sealed record SrmPlan(bool Enabled, string Directory, string Extension, string MountRoot = SrmPlan.DefaultMountRoot)
+/// <summary>SystemRescue modules: every <c>Directory/*.srm</c>, alphabetical, first one topmost (live-boot's
+/// <c>*.squashfs</c> beside its image: <see cref="LastOnTop"/>). The image itself is never one of them.</summary>
+public sealed record SrmPlan(bool Enabled, string Directory, string Extension,
+    string MountRoot = SrmPlan.DefaultMountRoot, bool LastOnTop = false)
 {
     /// <summary>Where each module is mounted (SystemRescue's own place for them).</summary>
     public const string DefaultMountRoot = "/run/archiso/srm";
@@ -88,6 +91,7 @@ public sealed record RamPlan(
 [JsonDerivedType(typeof(DirectoryUpper), "directory")]
 [JsonDerivedType(typeof(LoopFileUpper), "loopfile")]
 [JsonDerivedType(typeof(LiveOsOverlay), "liveos")]
+[JsonDerivedType(typeof(LiveBootPersistence), "liveboot")]
 public abstract record WritableLayer(RamPlan Ram)
 {
     [JsonIgnore] public SizeSpec RamSize => Ram.Size;

@@ -27,6 +27,7 @@ public sealed record LayoutPlan(
         new("sysresccd5", "sysrcd.dat", ""), new("dracut", "LiveOS/squashfs.img", "root=live:{device}"),
         new("antix", "antiX/linuxfs", "bdev={device}"),
         new("archiso", "*/x86_64/airootfs.sfs", "archisodevice={device} archisobasedir={folder}"),
+        new("live-boot", "live/filesystem.squashfs", "boot=live live-media={device}"),
     ];
 }
 

@@ -13,6 +13,14 @@ public static class PlanText
         var where = m.Device is not null ? $"device {m.Device}"
             : m.SearchFile is not null ? $"the {(m.Scope == ScanScope.All ? "" : "removable ")}device holding /{m.SearchFile}"
             : "none";
+        if (plan.ImageFile is { } f)
+        {
+            where = $"the image file /{f.FilePath} ({f.Parameter}) on "
+                    + (f.Host is not null ? $"the device {f.Host}"
+                        : $"the first {(f.Scope == ScanScope.All ? "" : "removable ")}device holding it")
+                    + $" (mounted read-only without journal replay at {f.HostMountPoint}"
+                    + (f.HostOptions is { } o ? $", options {o}" : "") + "), loop-attached read-only";
+        }
         s.AppendLine($"  medium:    {where}, mounted {(m.ReadWrite ? "read-write" : "read-only")} at {m.MountPoint}; wait up to {m.WaitSeconds} s");
         if (plan.OverlayRoot is { } ovr)
             s.AppendLine($"  root:      the root device at {OverlayRootPlan.RootBase} "
@@ -21,7 +29,8 @@ public static class PlanText
             s.AppendLine($"  image:     {string.Join(" or ", plan.Image.Candidates)} at {plan.Image.MountPoint}; copy to RAM: {plan.Image.CopyToRam.ToString().ToLowerInvariant()}"
                          + (plan.Image.ChecksumFile is null ? "" : $"; verify {plan.Image.ChecksumFile}"));
         s.AppendLine(plan.Srm.Enabled
-            ? $"  srm:       load every {Join(plan.Srm.Directory, "*" + plan.Srm.Extension)} (alphabetical, the first is topmost); SRM loading on"
+            ? $"  srm:       load every {Join(plan.Srm.Directory, "*" + plan.Srm.Extension)} (alphabetical, the "
+              + $"{(plan.Srm.LastOnTop ? "last" : "first")} is topmost); SRM loading on"
             : "  srm:       off");
         s.AppendLine($"  writable:  {Describe(plan.Writable)}");
         if (plan.Remaster.Action != RemasterAction.None)
@@ -56,6 +65,11 @@ public static class PlanText
               + (o.ForceOverlayfs ? ", overlayfs forced" : "")
               + (o.ReadOnly ? ", read-only with a RAM layer on top" : "")
               + (o.Reset ? ", reset at boot" : "") + $"; {Ram(o.Ram)} if unusable",
+        LiveBootPersistence l => $"live-boot persistence: volumes labelled {string.Join(" or ", l.Labels)} (or files "
+            + $"/{(l.FileFolder.Length == 0 ? "" : l.FileFolder + "/")}<label> on other devices) holding "
+            + $"persistence.conf ('/ union': the root's upper rw/ on it; other lines mounted after the root), looked "
+            + $"into read-only at {l.MountRoot}/<device>" + (l.ReadOnly ? ", used read-only under a RAM layer" : "")
+            + $"; {Ram(l.Ram)} for what they do not keep",
         _ => w.GetType().Name,
     };
 

@@ -21,7 +21,8 @@ public class LayoutContractTests
     {
         var p = Plan(cmdline);
         Assert.Equal("detect", p.Dialect);
-        Assert.Equal(["sysrcd.dat", "LiveOS/squashfs.img", "antiX/linuxfs", "*/x86_64/airootfs.sfs"],
+        Assert.Equal(["sysrcd.dat", "LiveOS/squashfs.img", "antiX/linuxfs", "*/x86_64/airootfs.sfs",
+            "live/filesystem.squashfs"],
             p.Layout!.Detect.Select(x => x.Marker));
         Assert.Equal(cmdline, p.Layout.CommandLine);
         var text = PlanText.Render(p, BootSequence.For(p).Select(s => s.Describe()).ToList());
@@ -35,6 +36,8 @@ public class LayoutContractTests
     [InlineData("antiX/linuxfs", "antix", null, "liveinit.dialect=antix bdev=/dev/sdb1")]
     [InlineData("rescue/x86_64/airootfs.sfs", "archiso", "rescue",
         "liveinit.dialect=archiso archisodevice=/dev/sdb1 archisobasedir=rescue")]
+    [InlineData("live/filesystem.squashfs", "live-boot", null,
+        "liveinit.dialect=live-boot boot=live live-media=/dev/sdb1")]
     public void EachLayoutIsFoundAndYieldsItsDialectsPlan(string marker, string dialect, string? folder, string extra)
     {
         using var dir = new TempDir();

@@ -10,7 +10,7 @@ public sealed class MountSrms(SrmPlan srm, string mediumMount) : BootStep
 {
     public override string Describe() =>
         $"mount every {(srm.Directory.Length == 0 ? "" : srm.Directory + "/")}*{srm.Extension} (alphabetical) under "
-        + $"{srm.MountRoot}, the first topmost";
+        + $"{srm.MountRoot}, the {(srm.LastOnTop ? "last" : "first")} topmost";
 
     public override void Run(BootContext ctx)
     {
@@ -23,8 +23,14 @@ public sealed class MountSrms(SrmPlan srm, string mediumMount) : BootStep
                 : $"loadsrm: {folder.Where} does not exist; no modules loaded");
             return;
         }
-        var names = medium.List(srm.Directory).Where(n => n.EndsWith(srm.Extension, StringComparison.Ordinal)).ToList();
-        if (names.Count == 0) { ctx.Log.Info($"loadsrm: no *{srm.Extension} in {folder.Where}"); return; }
+        var names = medium.List(srm.Directory).Where(n => n.EndsWith(srm.Extension, StringComparison.Ordinal)
+            && !ctx.Plan.Image.Candidates.Contains(srm.Directory.Length == 0 ? n : $"{srm.Directory}/{n}")).ToList();
+        if (names.Count == 0)
+        {
+            ctx.Log.Info($"{(srm.LastOnTop ? "modules" : "loadsrm")}: no {(srm.LastOnTop ? "other " : "")}"
+                         + $"*{srm.Extension} in {folder.Where}");
+            return;
+        }
         var mounted = new List<string>();
         var targets = MountPoints(names.Select(n => n[..^srm.Extension.Length]).ToList(), srm.MountRoot);
         for (var i = 0; i < names.Count; i++)
@@ -48,6 +54,7 @@ public sealed class MountSrms(SrmPlan srm, string mediumMount) : BootStep
                 ctx.Log.Error($"SRM {PathText.Printable(name)} skipped: {e.Message}");
             }
         }
+        if (srm.LastOnTop) mounted.Reverse();
         ctx.SrmLayers = mounted;
     }
 

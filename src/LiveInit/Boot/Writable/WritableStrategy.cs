@@ -27,6 +27,7 @@ public abstract class WritableStrategy
         DirectoryUpper d => new DirectoryUpperStrategy(d),
         LoopFileUpper l => new LoopFileUpperStrategy(l),
         LiveOsOverlay o => new LiveOsOverlayStrategy(o),
+        LiveBootPersistence l => new LiveBootPersistenceStrategy(l),
         _ => throw new ArgumentException($"no strategy for the writable layer {layer.GetType().Name}"),
     };
 

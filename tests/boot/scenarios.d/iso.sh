@@ -1,0 +1,73 @@
+# ISO files on data partitions, one boot per dialect with the peer's own parameters (sourced by ../scenarios.sh).
+# ext4 is covered by archiso img_dev/img_loop (with cow beside the ISO), antiX fromiso and live-boot findiso; exFAT by
+# SystemRescueCd-5 isoloop and dracut iso-scan/filename. The partition holding the ISO must be byte-identical after
+# every boot (it is mounted read-only without journal replay), the whole disk too unless persistence was asked for.
+part_md5() { dd if="$1" bs=1M skip="$2" count="$3" status=none | md5sum | cut -d' ' -f1; }
+same_part() {  # name disk start-MiB size-MiB md5-before
+  local now; now=$(part_md5 "$2" "$3" "$4")
+  if [ "$now" = "$5" ]; then echo "PASS $1"; else echo "FAIL $1: $2 partition at $3 MiB changed ($5 -> $now)"; fi
+}
+ISO_CHAIN='the image file /dev/vda1 \((ext4|exfat), read-only\) [^ ]*live.iso'
+ISO_CHAIN+=' -> /dev/loop[0-9]+ \(iso9660 LABEL=ISOLIVE\)'
+
+s_iso_archiso_ext4_cow() {
+  local d; d=$(disk isoarch iso-ext4-cow.img)
+  local p1; p1=$(part_md5 "$d" 1 32)
+  local a='img_dev=/dev/disk/by-label/DATA4C img_loop=/isos/live.iso archisobasedir=sysresccd archisolabel=ISOLIVE'
+  a+=' cow_label=isopersist'
+  "$BOOT" "$OUT/isoarch1.log" "$TMO" "$a" $(virtio "$d")
+  "$BOOT" "$OUT/isoarch2.log" "$TMO" "$a" $(virtio "$d")
+  expect iso/archiso-img-dev-img-loop-on-ext4 "$OUT/isoarch1.log" "$ISO_CHAIN mounted at /run/archiso/bootmnt" \
+    'writable layer: .*persistent_ISOLIVE/x86_64/upperdir on /dev/vda2 \(persistent\)' 'LIVEINIT-ROOT-REACHED' \
+    'PERSIST-NONE' 'MOUNT-VISIBLE /run/archiso/bootmnt'
+  expect iso/archiso-cow-beside-the-iso-second-boot "$OUT/isoarch2.log" 'PERSIST-FOUND previous_boots=1'
+  same_part iso/archiso-iso-partition-identical "$d" 1 32 "$p1"
+}
+
+s_iso_antix_fromiso_ext4() {
+  local d; d=$(disk isoantix iso-ext4.img); local m; m=$(md5_of "$d")
+  "$BOOT" "$OUT/isoantix.log" "$TMO" 'fromiso=/isos/live.iso blabel=DATA4 from=hd' $(virtio "$d")
+  expect iso/antix-fromiso-on-ext4 "$OUT/isoantix.log" "$ISO_CHAIN mounted at /live/boot-dev" \
+    'fromiso: live remastering needs a frugal install' 'LIVEINIT-ROOT-REACHED'
+  refuse iso/antix-fromiso-remaster-refused "$OUT/isoantix.log" 'VARIANT=v2' 'linuxfs.new -> linuxfs'
+  same_bytes iso/antix-fromiso-disk-identical "$d" "$m"
+}
+
+s_iso_liveboot_findiso_ext4() {
+  local d; d=$(disk isolb iso-ext4.img); local m; m=$(md5_of "$d")
+  "$BOOT" "$OUT/isolb.log" "$TMO" 'boot=live findiso=/isos/live.iso' $(virtio "$d")
+  expect iso/liveboot-findiso-on-ext4 "$OUT/isolb.log" 'found /isos/live.iso on /dev/vda1' \
+    "$ISO_CHAIN mounted at /run/live/medium" 'live/filesystem.squashfs mounted at' 'LIVEINIT-ROOT-REACHED'
+  same_bytes iso/liveboot-findiso-disk-identical "$d" "$m"
+}
+
+s_iso_sysresccd5_isoloop_exfat() {
+  local d; d=$(disk isosrc5 iso-exfat.img); local m; m=$(md5_of "$d")
+  "$BOOT" "$OUT/isosrc5.log" "$TMO" 'isoloop=/ISO/live.iso' $(virtio "$d")
+  expect iso/sysresccd5-isoloop-on-exfat "$OUT/isosrc5.log" 'found /ISO/live.iso on /dev/vda1' \
+    "$ISO_CHAIN mounted at /livemnt/boot" 'sysrcd.dat mounted at' 'LIVEINIT-ROOT-REACHED'
+  same_bytes iso/sysresccd5-isoloop-disk-identical "$d" "$m"
+}
+
+s_iso_dracut_isoscan_exfat() {
+  local d; d=$(disk isodracut iso-exfat.img); local m; m=$(md5_of "$d")
+  "$BOOT" "$OUT/isodracut.log" "$TMO" 'root=live:CDLABEL=ISOLIVE rd.live.image iso-scan/filename=/ISO/live.iso' \
+    $(virtio "$d")
+  expect iso/dracut-iso-scan-on-exfat "$OUT/isodracut.log" "$ISO_CHAIN mounted at /run/initramfs/live" \
+    'LiveOS/squashfs.img mounted at' 'LIVEINIT-ROOT-REACHED'
+  same_bytes iso/dracut-iso-scan-disk-identical "$d" "$m"
+}
+
+s_iso_link_off_the_host_refused() {
+  local d i; d=$(disk isoevil iso-ext4.img); i=$(disk isoevil internal-dirty.img)
+  local md mi; md=$(md5_of "$d"); mi=$(md5_of "$i")
+  local a='img_dev=/dev/disk/by-label/DATA4 img_loop=/isos/evil.iso archisolabel=ISOLIVE rd.shell=0'
+  "$BOOT" "$OUT/isoevil.log" "$TMO" "$a" $(virtio "$d") $(virtio "$i")
+  expect iso/image-file-link-off-the-host-refused "$OUT/isoevil.log" \
+    'img_dev/img_loop: /run/archiso/img_dev/isos/evil.iso: refused: .*/dev/vdb' \
+    'must be a regular file on /dev/vda1 itself; nothing was mounted' \
+    'reboot: Power down'
+  refuse iso/image-file-link-never-mounted "$OUT/isoevil.log" 'LIVEINIT-ROOT-REACHED' 'boot medium: the image file'
+  same_bytes iso/image-file-link-host-identical "$d" "$md"
+  same_bytes iso/image-file-link-internal-disk-identical "$i" "$mi"
+}
