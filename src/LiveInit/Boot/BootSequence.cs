@@ -10,7 +10,8 @@ public static class BootSequence
     {
         options ??= BootOptions.Default;
         var steps = new List<BootStep> { new MountKernelFilesystems(), new LoadDrivers(plan) };
-        if (plan.Medium.Device is null && plan.Medium.SearchFile is null) return steps;
+        if (plan.Net is { } net) steps.Add(new Net.NetworkUp(net));
+        if (plan.Medium.Device is null && plan.Medium.SearchFile is null && plan.Net?.Image is null) return steps;
         var mp = plan.Medium.MountPoint;
         steps.Add(new FindMedium(plan.Medium, plan.Image.Candidates));
         if (plan.Remaster.Action != RemasterAction.None) steps.Add(new ApplyRemaster(plan.Remaster, mp));
@@ -21,6 +22,7 @@ public static class BootSequence
         steps.Add(new PrepareWritable(plan.Writable));
         steps.Add(new AssembleRoot(plan.Image, plan.Writable, options.NewRoot));
         if (plan.Home is not null) steps.Add(new MountHome(plan.Home, mp));
+        if (plan.Net is { } handover) steps.Add(new Net.HandOverNetwork(handover));
         if (options.SwitchRoot) steps.Add(new SwitchRoot(plan.Init, options.NewRoot));
         return steps;
     }

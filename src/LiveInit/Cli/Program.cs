@@ -90,9 +90,10 @@ public static class Program
               identify filesystems and partition tables like blkid -p (default: every block device)
           liveinit mkinitramfs --modules-root DIR [--kernel-release KVER] --output FILE
                                [--busybox PATH] [--module NAME...] [--extra-module FILE.ko...] [--compress-modules xz]
-                               [--emergency shell|reboot|poweroff]
+                               [--emergency shell|reboot|poweroff] [--net]
               write a reproducible gzip newc initramfs with liveinit as /init; --emergency sets what a
-              fatal boot error ends in (the command line can make it stricter, never weaker)
+              fatal boot error ends in (the command line can make it stricter, never weaker); --net adds
+              NIC drivers for network boots (ip=, archiso_http_srv=, root=live:http://...)
           liveinit remaster-step --medium DIR [--bdir antiX] [--sqname linuxfs] [--rollback|--noremaster]
                                  [--persist-root] [--stop-after N]
               test and repair aid: the antiX remaster step of the boot on a medium mounted elsewhere
