@@ -13,10 +13,14 @@ public static class BootSequence
         if (plan.Net is { } net) steps.Add(new Net.NetworkUp(net));
         if (plan.Medium.Device is null && plan.Medium.SearchFile is null && plan.Net?.Image is null) return steps;
         var mp = plan.Medium.MountPoint;
-        steps.Add(new FindMedium(plan.Medium, plan.Image.Candidates));
-        if (plan.Remaster.Action != RemasterAction.None) steps.Add(new ApplyRemaster(plan.Remaster, mp));
-        if (plan.Image.CopyToRam != ImageCopy.No) steps.Add(new CopyImageToRam(plan.Image, mp));
-        if (plan.Image.ChecksumFile is not null) steps.Add(new VerifyChecksum(plan.Image, mp));
+        if (plan.Net?.Image is { } netImage) steps.Add(new Net.FetchImage(netImage));   // no medium: the image is in RAM
+        else
+        {
+            steps.Add(new FindMedium(plan.Medium, plan.Image.Candidates));
+            if (plan.Remaster.Action != RemasterAction.None) steps.Add(new ApplyRemaster(plan.Remaster, mp));
+            if (plan.Image.CopyToRam != ImageCopy.No) steps.Add(new CopyImageToRam(plan.Image, mp));
+            if (plan.Image.ChecksumFile is not null) steps.Add(new VerifyChecksum(plan.Image, mp));
+        }
         steps.Add(new MountImage(plan.Image, mp));
         if (plan.Srm.Enabled) steps.Add(new MountSrms(plan.Srm, mp));
         steps.Add(new PrepareWritable(plan.Writable));
