@@ -81,3 +81,54 @@ s_net_resume() {
   expect boot/net-resume-server-log "$OUT/net-resume.http.log" 'DIED after 300000 bytes' \
     'GET /sysresccd/x86_64/airootfs.sfs range=bytes=[1-9][0-9]*-'
 }
+
+net_tftp() {   # NAME: a TFTP root with the kernel and the --net initramfs; echoes its path
+  local t=$OUT/$1-tftp; rm -rf "$t"; mkdir -p "$t/pxelinux.cfg"
+  cp "$VMLINUZ" "$t/vmlinuz"; cp "$(net_initrd)" "$t/initrd.img"
+  echo "$t"
+}
+
+s_net_pxelinux() {
+  # SeaBIOS -> the NIC's iPXE ROM -> PXE: Debian's pxelinux.0 over QEMU's TFTP -> kernel and initramfs over TFTP,
+  # IPAPPEND 2 adds BOOTIF=01-<mac>; LiveInit picks the interface by it and fetches the image over HTTP
+  local l=$OUT/net-pxelinux.log t; t=$(net_tftp net-pxelinux); net_httpd net-pxelinux
+  cp /usr/lib/PXELINUX/pxelinux.0 /usr/lib/syslinux/modules/bios/ldlinux.c32 "$t/"
+  cat >"$t/pxelinux.cfg/default" <<CFG
+DEFAULT live
+PROMPT 0
+LABEL live
+  KERNEL vmlinuz
+  INITRD initrd.img
+  APPEND console=ttyS0 panic=-1 no_timer_check ip=dhcp archiso_http_srv=http://\${pxeserver}:$NET_PORT/ archisobasedir=sysresccd
+  IPAPPEND 2
+CFG
+  FIRMWARE_BOOT=bios "$BOOT" "$l" 150 "" -boot n $(net_nic "tftp=$t,bootfile=pxelinux.0")
+  kill "$NET_PID" 2>/dev/null
+  expect boot/net-pxelinux-tftp-bootif-http "$l" 'BOOTIF=01-52-54-00-12-34-56' \
+    'bring up the network on the interface with MAC 52:54:00:12:34:56 \(BOOTIF\)' \
+    "fetching http://10.0.2.2:$NET_PORT/sysresccd/x86_64/airootfs.sfs: 100%" 'LIVEINIT-ROOT-REACHED' 'LIVEINIT-ROOT-DONE'
+}
+
+s_net_ipxe() {
+  # the NIC's iPXE ROM runs an iPXE script fetched over TFTP; it loads the kernel and the initramfs over HTTP
+  # from the test server and passes BOOTIF from its own MAC; the dracut image then comes over HTTP too
+  local l=$OUT/net-ipxe.log t; t=$(net_tftp net-ipxe)
+  local www=$OUT/net-ipxe-www; rm -rf "$www"; cp -r "$MEDIA/net/www" "$www"; rm -f "$www/big.img"
+  mv "$t/vmlinuz" "$t/initrd.img" "$www/"
+  local pf=$OUT/net-ipxe.port; rm -f "$pf"
+  python3 "$NET_TOP/tests/net/httpd.py" "$www" --port-file "$pf" --log "$OUT/net-ipxe.http.log" </dev/null >/dev/null 2>&1 &
+  local pid=$! i; for i in $(seq 100); do [ -s "$pf" ] && break; sleep 0.1; done
+  local port; port=$(cat "$pf")
+  cat >"$t/boot.ipxe" <<CFG
+#!ipxe
+kernel http://10.0.2.2:$port/vmlinuz console=ttyS0 panic=-1 no_timer_check ip=dhcp BOOTIF=01-\${net0/mac:hexhyp} root=live:http://10.0.2.2:$port/LiveOS/squashfs.img rd.live.image
+initrd http://10.0.2.2:$port/initrd.img
+boot
+CFG
+  FIRMWARE_BOOT=bios "$BOOT" "$l" 150 "" -boot n $(net_nic "tftp=$t,bootfile=boot.ipxe")
+  kill "$pid" 2>/dev/null
+  expect boot/net-ipxe-script-http-kernel-and-image "$l" 'BOOTIF=01-52-54-00-12-34-56' \
+    'bring up the network on the interface with MAC 52:54:00:12:34:56 \(BOOTIF\)' 'fetched [0-9.]+ [KMG]iB' \
+    'LIVEINIT-ROOT-REACHED' 'LIVEINIT-ROOT-DONE'
+  expect boot/net-ipxe-server-log "$OUT/net-ipxe.http.log" 'GET /vmlinuz' 'GET /initrd.img' 'GET /LiveOS/squashfs.img'
+}
