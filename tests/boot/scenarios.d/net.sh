@@ -132,3 +132,28 @@ CFG
     'LIVEINIT-ROOT-REACHED' 'LIVEINIT-ROOT-DONE'
   expect boot/net-ipxe-server-log "$OUT/net-ipxe.http.log" 'GET /vmlinuz' 'GET /initrd.img' 'GET /LiveOS/squashfs.img'
 }
+
+s_net_fleet() {
+  # two guests (the machine has two cores) boot at the same time from one server, one archiso, one dracut;
+  # each has its own QEMU user network, so both are 10.0.2.15 behind their own 10.0.2.2
+  local a=$OUT/net-fleet1.log b=$OUT/net-fleet2.log initrd; initrd=$(net_initrd); net_httpd net-fleet
+  INITRD=$initrd "$BOOT" "$a" 120 "ip=dhcp archiso_http_srv=http://10.0.2.2:$NET_PORT/ archisobasedir=sysresccd" \
+    $(net_nic) &
+  local first=$!
+  INITRD=$initrd "$BOOT" "$b" 120 "root=live:http://10.0.2.2:$NET_PORT/LiveOS/squashfs.img rd.live.image ip=dhcp" \
+    $(NIC=virtio-net-pci net_nic)
+  wait "$first"
+  kill "$NET_PID" 2>/dev/null
+  expect boot/net-fleet-guest1 "$a" 'fetched [0-9.]+ [KMG]iB' 'LIVEINIT-ROOT-REACHED' 'LIVEINIT-ROOT-DONE'
+  expect boot/net-fleet-guest2 "$b" 'fetched [0-9.]+ [KMG]iB' 'LIVEINIT-ROOT-REACHED' 'LIVEINIT-ROOT-DONE'
+  expect boot/net-fleet-one-server "$OUT/net-fleet.http.log" 'GET /sysresccd/x86_64/airootfs.sfs' 'GET /LiveOS/squashfs.img'
+}
+
+s_net_load() {
+  # not a boot: 32 concurrent `liveinit fetch` clients against one loopback server that drops once (< 60 s)
+  local r; r=$(bash "$NET_TOP/tests/net/load.sh" "$NET_TOP/artifacts/liveinit" "$MEDIA/net/www/big.img" "$OUT/net-load" 32 50)
+  local rc=$?
+  echo "$r" >"$OUT/net-load.txt"
+  if [ $rc -eq 0 ]; then echo "PASS net/load-32-clients-same-sha512 ($r)"
+  else echo "FAIL net/load-32-clients-same-sha512: $r (see $OUT/net-load)"; fi
+}
