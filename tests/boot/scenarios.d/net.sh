@@ -47,12 +47,15 @@ s_net_archiso_http() {
 s_net_dracut_static() {
   local l=$OUT/net-dracut.log; net_httpd net-dracut
   NIC=virtio-net-pci INITRD=$(net_initrd) "$BOOT" "$l" "$TMO" \
-    "root=live:http://10.0.2.2:$NET_PORT/LiveOS/squashfs.img rd.live.image ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:none" \
+    "root=live:http://10.0.2.2:$NET_PORT/LiveOS/squashfs.img rd.live.image ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:none \
+liveinit.srm=http://10.0.2.2:$NET_PORT/srm/missing.srm liveinit.srm=http://10.0.2.2:$NET_PORT/srm/test.srm" \
     $(NIC=virtio-net-pci net_nic)
   kill "$NET_PID" 2>/dev/null
   expect boot/net-dracut-squashfs-static-virtio "$l" 'network: eth0 10.0.2.15/24 via 10.0.2.2 \(static\)' \
     'fetched [0-9.]+ [KMG]iB' 'image /run/liveinit/netimage/squashfs.img mounted' 'LIVEINIT-ROOT-REACHED' \
     'NET-LEASE eth0 10.0.2.15/24 gw=10.0.2.2 dns= method=static' 'NET-ADDR eth0 10.0.2.15/24' 'LIVEINIT-ROOT-DONE'
+  expect boot/net-srm-over-http "$l" "SRM http://10.0.2.2:$NET_PORT/srm/missing.srm skipped: .*HTTP 404" \
+    "SRM http://10.0.2.2:$NET_PORT/srm/test.srm mounted at /run/archiso/srm/net-01-test" 'SRM-PRESENT from-test-srm'
 }
 
 s_net_dracut_iso() {
