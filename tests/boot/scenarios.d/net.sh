@@ -160,3 +160,14 @@ s_net_load() {
   if [ $rc -eq 0 ]; then echo "PASS net/load-32-clients-same-sha512 ($r)"
   else echo "FAIL net/load-32-clients-same-sha512: $r (see $OUT/net-load)"; fi
 }
+
+s_net_missing_image() {
+  # a wrong archisobasedir: the server answers 404 once (not retried), the boot stops with the URL and the status
+  local l=$OUT/net-missing.log; net_httpd net-missing
+  INITRD=$(net_initrd) "$BOOT" "$l" "$TMO" \
+    "ip=dhcp archiso_http_srv=http://10.0.2.2:$NET_PORT/ archisobasedir=nope rd.emergency=poweroff" $(net_nic)
+  kill "$NET_PID" 2>/dev/null
+  expect boot/net-missing-image-named "$l" \
+    "cannot fetch the image: http://10.0.2.2:$NET_PORT/nope/x86_64/airootfs.sfs: the server answered HTTP 404" 'reboot: Power down'
+  refuse boot/net-missing-image-not-retried "$l" 'trying again in' 'LIVEINIT-ROOT-REACHED'
+}
