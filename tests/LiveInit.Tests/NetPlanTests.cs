@@ -22,6 +22,9 @@ public class NetPlanTests
         Assert.Equal("http://${pxeserver}:8080/sysresccd/x86_64/airootfs.sfs", p.Net!.Image!.Url);
         Assert.Equal(ArchisoDialect.HttpSpace, p.Net.Image.RamDir);
         Assert.True(p.Net.FlushAtSwitch);
+        Assert.Null(p.Net.Image.ChecksumUrl);
+        Assert.Equal("http://h/arch/x86_64/airootfs.sha512",
+            Plan("archiso_http_srv=http://h checksum").Net!.Image!.ChecksumUrl);
         Assert.Null(p.Medium.Device);
         Assert.False(p.HasErrors);
         var steps = LiveInit.Boot.BootSequence.For(p).Select(s => s.GetType().Name).ToList();
