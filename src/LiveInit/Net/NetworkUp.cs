@@ -132,7 +132,7 @@ public sealed class NetworkUp(NetPlan net) : BootStep
         var list = seen.Count == 0 ? "none (is the NIC driver in the initramfs? build it with mkinitramfs --net)"
             : string.Join(", ", seen.Select(i => $"{i.Name} {i.Mac}{(Interfaces.HasCarrier(i.Name) ? " carrier" : " no carrier")}"));
         var wanted = ip.Device ?? (ip.BootIfMac is not null ? $"MAC {ip.BootIfMac} (BOOTIF=)" : "an Ethernet interface with a carrier");
-        throw new IOException($"no network interface {wanted} within {ip.LinkTimeoutSeconds} s. Interfaces seen: "
+        throw new IOException($"no network interface (wanted: {wanted}) within {ip.LinkTimeoutSeconds} s. Interfaces seen: "
             + $"{list}. Name another in ip=…:<device>:…, or raise rd.net.timeout.carrier=");
     }
 }

@@ -174,3 +174,14 @@ s_net_missing_image() {
     "cannot fetch the image: http://10.0.2.2:$NET_PORT/nope/x86_64/airootfs.sfs: the server answered HTTP 404" 'reboot: Power down'
   refuse boot/net-missing-image-not-retried "$l" 'trying again in' 'LIVEINIT-ROOT-REACHED'
 }
+
+s_net_no_nic() {
+  # ip= on a disk boot with the default initramfs (no NIC drivers) and no NIC: the bring-up gives up after
+  # rd.net.timeout.carrier, says why and what to do, and the boot from the disk goes on
+  local d; d=$(disk netnonic spacelabel.img); local l=$OUT/net-nonic.log
+  "$BOOT" "$l" "$TMO" 'archisolabel="LIVE DISK" ip=dhcp rd.net.timeout.carrier=3' $(virtio "$d")
+  expect boot/net-no-nic-boot-goes-on "$l" \
+    'network bring-up failed: no network interface \(wanted: an Ethernet interface with a carrier\) within 3 s. Interfaces seen: none \(is the NIC driver in the initramfs\? build it with mkinitramfs --net\)' \
+    'the boot goes on without a network' 'LIVEINIT-ROOT-REACHED' 'LIVEINIT-ROOT-DONE'
+  refuse boot/net-no-nic-no-lease "$l" 'NET-LEASE'
+}
