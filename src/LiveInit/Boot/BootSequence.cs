@@ -18,28 +18,37 @@ public static class BootSequence
             steps.Add(new AdoptDetectedLayout(layout, plan.Medium.MountPoint));
             return steps;
         }
-        if (plan.Medium.Device is null && plan.Medium.SearchFile is null && plan.ImageFile is null) return steps;
-        var mp = plan.Medium.MountPoint;
-        steps.Add(plan.ImageFile is null
-            ? new FindMedium(plan.Medium, plan.Image.Candidates)
-            : new OpenImageFile(plan.ImageFile, plan.Medium));
-        if (layout?.MediumLink is { } link) steps.Add(new LinkMediumDevice(link));
-        if (plan.OverlayRoot is { } overlayRoot)
-        {
-            steps.Add(new UseRootDevice(overlayRoot, mp, options.NewRoot));
-            if (overlayRoot.Overlay)
-            {
-                steps.Add(new PrepareWritable(plan.Writable));
-                steps.Add(new AssembleRoot(plan.Image, plan.Writable, options.NewRoot));
-            }
-            if (options.SwitchRoot) steps.Add(new SwitchRoot(plan.Init, options.NewRoot));
+        if (plan.Net is { } net) steps.Add(new Net.NetworkUp(net));
+        var netImage = plan.Net?.Image;
+        if (plan.Medium.Device is null && plan.Medium.SearchFile is null && plan.ImageFile is null && netImage is null)
             return steps;
+        var mp = plan.Medium.MountPoint;
+        if (netImage is not null) steps.Add(new Net.FetchImage(netImage));   // no medium: the image is in RAM
+        else
+        {
+            steps.Add(plan.ImageFile is null
+                ? new FindMedium(plan.Medium, plan.Image.Candidates)
+                : new OpenImageFile(plan.ImageFile, plan.Medium));
+            if (layout?.MediumLink is { } link) steps.Add(new LinkMediumDevice(link));
+            if (plan.OverlayRoot is { } overlayRoot)
+            {
+                steps.Add(new UseRootDevice(overlayRoot, mp, options.NewRoot));
+                if (overlayRoot.Overlay)
+                {
+                    steps.Add(new PrepareWritable(plan.Writable));
+                    steps.Add(new AssembleRoot(plan.Image, plan.Writable, options.NewRoot));
+                }
+                if (plan.Net is { } withRoot) steps.Add(new Net.HandOverNetwork(withRoot));
+                if (options.SwitchRoot) steps.Add(new SwitchRoot(plan.Init, options.NewRoot));
+                return steps;
+            }
+            if (plan.Remaster.Action != RemasterAction.None) steps.Add(new ApplyRemaster(plan.Remaster, mp));
+            if (plan.Image.CopyToRam != ImageCopy.No) steps.Add(new CopyImageToRam(plan.Image, mp, plan.Srm));
+            if (plan.Image.ChecksumFile is not null) steps.Add(new VerifyChecksum(plan.Image, mp));
         }
-        if (plan.Remaster.Action != RemasterAction.None) steps.Add(new ApplyRemaster(plan.Remaster, mp));
-        if (plan.Image.CopyToRam != ImageCopy.No) steps.Add(new CopyImageToRam(plan.Image, mp, plan.Srm));
-        if (plan.Image.ChecksumFile is not null) steps.Add(new VerifyChecksum(plan.Image, mp));
-        steps.Add(new MountImage(plan.Image, mp, layout?.MediumMayBeImage == true));
-        if (plan.Srm.Enabled) steps.Add(new MountSrms(plan.Srm, mp));
+        steps.Add(new MountImage(plan.Image, mp, layout?.MediumMayBeImage == true && netImage is null));
+        if (plan.Srm.Enabled && netImage is null) steps.Add(new MountSrms(plan.Srm, mp));
+        if (plan.Net is { SrmUrls.Count: > 0 } withSrms) steps.Add(new Net.FetchSrms(withSrms, plan.Srm.MountRoot));
         steps.Add(new PrepareWritable(plan.Writable));
         steps.Add(new AssembleRoot(plan.Image, plan.Writable, options.NewRoot));
         if (plan.Writable is LiveBootPersistence) steps.Add(new MountPersistentPaths(options.NewRoot));
@@ -47,8 +56,9 @@ public static class BootSequence
         if (layout?.Aliases is { Count: > 0 } aliases) steps.Add(new ShowMountsInRoot(aliases, options.NewRoot));
         if (layout?.RemasterConf is { } conf && plan.Remaster.Action != RemasterAction.None)
             steps.Add(new WriteRemasterConf(conf, plan.Remaster, mp, options.NewRoot));
-        if (plan.Image.CopyToRam != ImageCopy.No)
+        if (plan.Image.CopyToRam != ImageCopy.No && netImage is null)
             steps.Add(new ReleaseMedium(mp, plan.Image.RamCopyDir, plan.Srm.Enabled));
+        if (plan.Net is { } handover) steps.Add(new Net.HandOverNetwork(handover));
         if (options.SwitchRoot) steps.Add(new SwitchRoot(plan.Init, options.NewRoot));
         return steps;
     }

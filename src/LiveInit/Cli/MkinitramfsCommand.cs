@@ -11,7 +11,7 @@ public static class MkinitramfsCommand
         var o = Options.Parse(args,
             ["modules-root", "kernel-release", "output", "busybox", "module", "agent", "compress-modules", "emergency",
              "extra-module"],
-            ["no-busybox"]);
+            ["no-busybox", "net"]);
         var compress = o.Get("compress-modules");
         if (compress is not (null or "xz")) throw new UsageException($"--compress-modules takes xz, not '{compress}'");
         FailureAction? emergency = null;
@@ -45,7 +45,9 @@ public static class MkinitramfsCommand
                 Console.Error.WriteLine("liveinit mkinitramfs: warning: no busybox found (install busybox-static or "
                                         + "give --busybox); the emergency shell will be missing");
         }
+        var net = o.Has("net");
         var wanted = InitramfsBuilder.DefaultModules.Concat(o.GetAll("module")).ToList();
+        if (net) wanted.AddRange(InitramfsBuilder.NetModules);
         var set = ModuleSet.Load(root);
         foreach (var extra in o.GetAll("extra-module"))
         {
@@ -59,15 +61,16 @@ public static class MkinitramfsCommand
         var tmp = output + ".tmp";
         InitramfsBuilder.Result result;
         using (var f = File.Create(tmp))
-            result = InitramfsBuilder.Build(agent, set, kver, wanted, busybox, f, compress, emergency);
+            result = InitramfsBuilder.Build(agent, set, kver, wanted, busybox, f, compress, emergency, net);
         File.Move(tmp, output, overwrite: true);
-        foreach (var m in result.Missing)
+        foreach (var m in result.Missing.Where(m => !net || !InitramfsBuilder.NetModules.Contains(m)))
             Console.Error.WriteLine($"liveinit mkinitramfs: note: module {m} is neither in {root} nor built in; skipped");
         var policy = emergency is { } a
             ? $"; emergency policy {FailureActions.Name(a)} ({InitramfsDefaults.DefaultPath})"
             : "";
         Console.Out.WriteLine($"{output}: {result.Bytes} bytes ({result.Bytes / 1024.0 / 1024.0:F2} MiB gzip), "
-                              + $"{result.Files} entries, {result.Modules} modules for {kver}{policy}");
+                              + $"{result.Files} entries, {result.Modules} modules for {kver}{policy}"
+                              + (net ? "; network boot (NIC drivers)" : ""));
         return 0;
     }
 

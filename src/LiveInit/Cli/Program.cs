@@ -24,6 +24,7 @@ public static class Program
                 "remaster-step" => RemasterStepCommand.Run(args[1..]),
                 Modules.HelperInserter.Command => Modules.ModuleHelper.Serve(),
                 "srm" => SrmCommand.Run(args[1..]),
+                "fetch" => FetchCommand.Run(args[1..]),
                 "backstore" => BackstoreCommand.Run(args[1..]),
                 "overlay" => OverlayCommand.Run(args[1..]),
                 "remaster" => RemasterCommand.Remaster(args[1..]),
@@ -94,9 +95,10 @@ public static class Program
               the /dev/disk/by-id and by-path names udev would give each device, computed from sysfs
           liveinit mkinitramfs --modules-root DIR [--kernel-release KVER] --output FILE
                                [--busybox PATH] [--module NAME...] [--extra-module FILE.ko...] [--compress-modules xz]
-                               [--emergency shell|reboot|poweroff]
+                               [--emergency shell|reboot|poweroff] [--net]
               write a reproducible gzip newc initramfs with liveinit as /init; --emergency sets what a
-              fatal boot error ends in (the command line can make it stricter, never weaker)
+              fatal boot error ends in (the command line can make it stricter, never weaker); --net adds
+              NIC drivers for network boots (ip=, archiso_http_srv=, root=live:http://...)
           liveinit remaster-step --medium DIR [--bdir antiX] [--sqname linuxfs] [--rollback|--noremaster]
                                  [--persist-root] [--stop-after N]
               test and repair aid: the antiX remaster step of the boot on a medium mounted elsewhere
@@ -104,6 +106,8 @@ public static class Program
           liveinit boot [--cmdline STRING] [--sysroot DIR] [--no-switch-root]
               run the boot sequence (what /init does as PID 1); embedded in another initramfs,
               assemble the root at DIR and return instead of switching to it
+          liveinit fetch URL OUT [--sha512] [--tries N] [--max-size-mb N] [--dns ADDR] [--quiet]
+              the boot's own HTTP download (Range resume, retries with backoff) as a host command
           liveinit module-helper
               (started by the boot) insert the modules named on standard input, one "ID PATH" per line
           liveinit srm pack|load|install-unit ...        (in the running live system; each has --help)

@@ -16,13 +16,16 @@ public sealed class ArchisoDialect : IDialect
 
     public string Name => "archiso";
     public IReadOnlyList<string> MediumParameters { get; } =
-        ["archisolabel", "archisodevice", "archisosearchuuid", "img_dev", "img_label", "img_loop"];
+        ["archisolabel", "archisodevice", "archisosearchuuid", "img_dev", "img_label", "img_loop", "archiso_http_srv"];
     public IReadOnlyList<string> Parameters { get; } =
     [
         "archisolabel", "archisodevice", "archisosearchuuid", "archisobasedir", "arch", "cow_label", "cow_device",
-        "cow_directory", "cow_flags", "cow_spacesize", "loadsrm", "copytoram", "checksum",
+        "cow_directory", "cow_flags", "cow_spacesize", "loadsrm", "copytoram", "checksum", "archiso_http_srv",
         "img_dev", "img_label", "img_loop", "img_flags",
     ];
+
+    /// <summary>archiso_pxe_http's tmpfs for the fetched image.</summary>
+    public const string HttpSpace = "/run/archiso/httpspace";
 
     public BootPlan Build(KernelCommandLine c, Diagnostics d)
     {
@@ -34,11 +37,12 @@ public sealed class ArchisoDialect : IDialect
         var imageDir = $"{basedir}/{arch}";
 
         var isoFile = ImageFileParameters.Archiso(c, d, ImageDeviceMount);
-        var medium = isoFile is null ? Medium(c, d, label, imageDir)
+        var net = Http(c, d, imageDir);
+        var medium = isoFile is null && net is null ? Medium(c, d, label, imageDir)
             : new MediumPlan(null, null, ScanScope.All, BootMount, CommonParameters.WaitSeconds(c, d), false);
         var image = new ImagePlan(
             [$"{imageDir}/airootfs.sfs", $"{imageDir}/airootfs.erofs"],
-            CopyMode(c, d),
+            net is null ? CopyMode(c, d) : ImageCopy.Yes,
             CommonParameters.Flag(c, d, "checksum") ? $"{imageDir}/airootfs.sha512" : null,
             ["airootfs.img"],
             ImageMount);
@@ -76,7 +80,22 @@ public sealed class ArchisoDialect : IDialect
         return new BootPlan(sysrescue ? "archiso (SystemRescue)" : Name, medium, image, srm, writable,
             new RemasterPlan(RemasterAction.None, imageDir, "airootfs.sfs", false, ""), null,
             CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items,
-            ImageFile: isoFile);
+            ImageFile: isoFile, Net: net);
+    }
+
+    /// <summary>archiso_pxe_http: <c>archiso_http_srv=http://SERVER/</c> (may hold ${pxeserver}) with ip=; the
+    /// image is <c>&lt;srv&gt;&lt;archisobasedir&gt;/&lt;arch&gt;/airootfs.sfs</c>, fetched into RAM (archiso forces
+    /// copytoram there), and the addresses are flushed at switch_root, as archiso_pxe_common does.</summary>
+    private static NetPlan? Http(KernelCommandLine c, Diagnostics d, string imageDir)
+    {
+        if (!c.Has("archiso_http_srv")) return null;
+        var srv = NetParameters.Url(d, "archiso_http_srv", c.Get("archiso_http_srv"));
+        if (srv is null) return null;
+        var ip = NetParameters.Ip(c, d, needed: true, "archiso_http_srv=")!;
+        var dir = (srv.EndsWith('/') ? srv : srv + "/") + imageDir;
+        var sum = CommonParameters.Flag(c, d, "checksum") ? dir + "/airootfs.sha512" : null;
+        return new NetPlan(ip, new NetImage(dir + "/airootfs.sfs", NetImageKind.Squashfs, HttpSpace, null,
+            NetImage.DefaultIsoMountPoint, sum), [], NetPlan.DefaultLeaseDir, FlushAtSwitch: true);
     }
 
     /// <summary>cow_directory, or archiso's default <c>persistent_&lt;archisolabel&gt;/&lt;arch&gt;</c>. Both end in

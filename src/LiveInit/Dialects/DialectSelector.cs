@@ -49,10 +49,11 @@ public static class DialectSelector
         {
             if (ReferenceEquals(other, chosen)) continue;
             foreach (var key in other.Parameters)
-                if (Claims(c, key) && !chosen.Parameters.Contains(key))
+                if (Claims(c, key) && !chosen.Parameters.Contains(key) && !NetParameters.Keys.Contains(key))
                     d.Warn(key, $"belongs to the {other.Name} dialect; ignored because this boot is {chosen.Name}");
         }
-        return chosen.Build(c, d);
+        var built = NetParameters.Complete(chosen.Build(c, d), c, d);
+        return built with { Diagnostics = d.Items };
     }
 
     /// <summary>No dialect parameter: the known layouts are looked for on every device (removable ones first); the

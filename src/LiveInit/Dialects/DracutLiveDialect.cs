@@ -46,7 +46,9 @@ public sealed class DracutLiveDialect : IDialect
         MediumPlan medium;
         var root = c.Get("root");
         string? err = null;
-        if (root is not null && root.StartsWith("live:", StringComparison.Ordinal)
+        var net = Http(c, d, root, imagePath);
+        if (net is not null) medium = new MediumPlan(null, null, ScanScope.All, BootMount, wait, rw);
+        else if (root is not null && root.StartsWith("live:", StringComparison.Ordinal)
             && DeviceSpec.TryParse(root[5..], out var spec, out err))
             medium = new MediumPlan(spec, null, ScanScope.All, BootMount, wait, rw);
         else
@@ -62,8 +64,10 @@ public sealed class DracutLiveDialect : IDialect
         if (c.Has("rd.live.check")) d.Warn("rd.live.check", "media check (checkisomd5) is not done by LiveInit; booting without it");
 
         // dmsquash-live: the squashfs image, else an uncompressed (or squashfs/erofs) rootfs.img or ext3fs.img
-        // straight on the medium (what `liveinit overlay merge --to rootfs` leaves)
-        var image = new ImagePlan([imagePath, $"{liveDir}/rootfs.img", $"{liveDir}/ext3fs.img"], c.Has("rd.live.ram") ? ImageCopy.Yes : ImageCopy.No, null,
+        // straight on the medium (what `liveinit overlay merge --to rootfs` leaves); over the network: the one URL
+        string[] candidates = net is null ? [imagePath, $"{liveDir}/rootfs.img", $"{liveDir}/ext3fs.img"] : [imagePath];
+        var image = new ImagePlan(candidates, c.Has("rd.live.ram") || net is not null ? ImageCopy.Yes : ImageCopy.No,
+            null,
             ["LiveOS/rootfs.img", "LiveOS/ext3fs.img"], ImageMount);
 
         var ov = Overlay(c, d, out var overlayKey, out var overlayfs, out var tmpfsSize);
@@ -102,9 +106,11 @@ public sealed class DracutLiveDialect : IDialect
             ram);
 
         return new BootPlan(Name, medium, image, new SrmPlan(false, liveDir, ".srm"), writable,
-            new RemasterPlan(RemasterAction.None, liveDir, squash, false, ""), new HomePlan($"{liveDir}/home.img", false),
+            new RemasterPlan(RemasterAction.None, liveDir, squash, false, ""),
+            net is null ? new HomePlan($"{liveDir}/home.img", false) : null,
             CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items,
-            new LayoutPlan([], MediumLink: LayoutPlan.DracutLiveDev, MediumMayBeImage: true), ImageFile: isoFile);
+            new LayoutPlan([], MediumLink: LayoutPlan.DracutLiveDev, MediumMayBeImage: true), ImageFile: isoFile,
+            Net: net);
     }
 
     /// <summary>dracut-ng's overlay parameters: <c>rd.overlay</c> is the new name of <c>rd.live.overlay</c>. Bare,
@@ -181,5 +187,21 @@ public sealed class DracutLiveDialect : IDialect
             new RemasterPlan(RemasterAction.None, "", "", false, ""), null,
             CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items,
             OverlayRoot: new OverlayRootPlan(overlayfs, rw));
+    }
+
+    /// <summary>dracut livenet: <c>root=live:http://…/squashfs.img</c>, or an ISO URL whose
+    /// <c>&lt;rd.live.dir&gt;/&lt;rd.live.squashimg&gt;</c> is the image; fetched into RAM (as livenet does), the
+    /// network left configured for the live system (dracut's way).</summary>
+    private static NetPlan? Http(KernelCommandLine c, Diagnostics d, string? root, string imagePath)
+    {
+        if (root is null || !root.StartsWith("live:", StringComparison.Ordinal)) return null;
+        var spec = root[5..];
+        if (!Tools.Net.HttpUrl.LooksLikeUrl(spec)) return null;
+        var url = NetParameters.Url(d, "root", spec);
+        if (url is null) return null;
+        var ip = NetParameters.Ip(c, d, needed: true, "root=live:http://")!;
+        var iso = url.Split('?')[0].EndsWith(".iso", StringComparison.OrdinalIgnoreCase);
+        return new NetPlan(ip, new NetImage(url, iso ? NetImageKind.Iso : NetImageKind.Squashfs, NetImage.DefaultRamDir,
+            imagePath, NetImage.DefaultIsoMountPoint), [], NetPlan.DefaultLeaseDir, FlushAtSwitch: false);
     }
 }

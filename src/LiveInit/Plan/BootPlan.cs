@@ -20,7 +20,8 @@ public sealed record BootPlan(
     IReadOnlyList<PlanDiagnostic> Diagnostics,
     LayoutPlan? Layout = null,
     OverlayRootPlan? OverlayRoot = null,
-    ImageFilePlan? ImageFile = null)
+    ImageFilePlan? ImageFile = null,
+    NetPlan? Net = null)
 {
     public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
 }

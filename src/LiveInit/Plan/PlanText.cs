@@ -12,6 +12,7 @@ public static class PlanText
         var m = plan.Medium;
         var where = m.Device is not null ? $"device {m.Device}"
             : m.SearchFile is not null ? $"the {(m.Scope == ScanScope.All ? "" : "removable ")}device holding /{m.SearchFile}"
+            : plan.Net?.Image is not null ? "none (the image comes over the network)"
             : "none";
         if (plan.ImageFile is { } f)
         {
@@ -28,6 +29,7 @@ public static class PlanText
         if (plan.Image.Candidates.Count > 0)
             s.AppendLine($"  image:     {string.Join(" or ", plan.Image.Candidates)} at {plan.Image.MountPoint}; copy to RAM: {plan.Image.CopyToRam.ToString().ToLowerInvariant()}"
                          + (plan.Image.ChecksumFile is null ? "" : $"; verify {plan.Image.ChecksumFile}"));
+        if (plan.Net is { } net) s.AppendLine($"  network:   {Describe(net)}");
         s.AppendLine(plan.Srm.Enabled
             ? $"  srm:       load every {Join(plan.Srm.Directory, "*" + plan.Srm.Extension)} (alphabetical, the "
               + $"{(plan.Srm.LastOnTop ? "last" : "first")} is topmost); SRM loading on"
@@ -72,6 +74,22 @@ public static class PlanText
             + $"; {Ram(l.Ram)} for what they do not keep",
         _ => w.GetType().Name,
     };
+
+    /// <summary>The network part: bring-up, image URL, SRM URLs, lease and hand-over.</summary>
+    public static string Describe(NetPlan n)
+    {
+        var ip = n.Ip;
+        var on = ip.Device ?? (ip.BootIfMac is { } mac ? $"MAC {mac} (BOOTIF)" : "the first Ethernet link with a carrier");
+        var how = ip.Method == IpMethod.Dhcp ? $"DHCP ({ip.DhcpTimeoutSeconds} s)" : $"static {ip.Address}/{ip.Prefix}"
+            + (ip.Gateway is null ? "" : $" via {ip.Gateway}") + (ip.Dns.Count == 0 ? "" : $", DNS {string.Join(' ', ip.Dns)}");
+        var text = $"{how} on {on}; lease in {n.LeaseDir}; at switch_root "
+            + (n.FlushAtSwitch ? "flushed" : "left configured");
+        if (n.Image is { } img)
+            text += $"; image {img.Url} over HTTP into RAM at {img.RamDir}"
+                    + (img.Kind == NetImageKind.Iso ? $" (an ISO: {img.IsoInnerPath} inside it)" : "");
+        if (n.SrmUrls.Count > 0) text += $"; SRMs {string.Join(' ', n.SrmUrls)}";
+        return text;
+    }
 
     /// <summary>"RAM (a tmpfs of its own, size 256M, upper /run/archiso/cowspace/persistent_X/x86_64/upperdir)".
     /// </summary>
