@@ -15,9 +15,10 @@ public static class BootSequence
         steps.Add(new FindMedium(plan.Medium, plan.Image.Candidates));
         if (plan.Remaster.Action != RemasterAction.None) steps.Add(new ApplyRemaster(plan.Remaster, mp));
         if (plan.Image.CopyToRam != ImageCopy.No) steps.Add(new CopyImageToRam(plan.Image, mp));
+        if (plan.Verify is not null) steps.Add(new VerifySignature(plan.Image, plan.Verify, mp));
         if (plan.Image.ChecksumFile is not null) steps.Add(new VerifyChecksum(plan.Image, mp));
         steps.Add(new MountImage(plan.Image, mp));
-        if (plan.Srm.Enabled) steps.Add(new MountSrms(plan.Srm, mp));
+        if (plan.Srm.Enabled) steps.Add(new MountSrms(plan.Srm, mp, plan.Verify));
         steps.Add(new PrepareWritable(plan.Writable));
         steps.Add(new AssembleRoot(plan.Image, plan.Writable, options.NewRoot));
         if (plan.Home is not null) steps.Add(new MountHome(plan.Home, mp));

@@ -22,11 +22,15 @@ public static class InitramfsBuilder
 
     public sealed record Result(long Bytes, int Files, int Modules, IReadOnlyList<string> Missing);
 
+    /// <summary>Keys to bake into etc/liveinit/trusted-keys (canonical PEM of the public key only) and the
+    /// policy for unsigned files (etc/liveinit/verify.conf), see <see cref="Verify.TrustStore"/>.</summary>
+    public sealed record Trust(IReadOnlyList<(string Name, Verify.PublicKey Key)> Keys, bool AllowUnsigned);
+
     /// <param name="compressModules">"xz" stores modules as .ko.xz (as kbuild compresses them), for kernels and
     /// initramfs generators that expect that; null stores them uncompressed.</param>
     /// <param name="emergency">the image's emergency policy (mkinitramfs --emergency); null writes no config.</param>
     public static Result Build(string agent, ModuleSet modules, string kernelRelease, IEnumerable<string> wanted, string? busybox, Stream output,
-        string? compressModules = null, Plan.FailureAction? emergency = null)
+        string? compressModules = null, Plan.FailureAction? emergency = null, Trust? trust = null)
     {
         var suffix = compressModules is null ? "" : "." + compressModules;
         var set = modules.Closure(wanted, out var missing);
@@ -41,6 +45,20 @@ public static class InitramfsBuilder
             Dir("etc/liveinit");
             var conf = System.Text.Encoding.UTF8.GetBytes(Plan.InitramfsDefaults.Render(policy));
             entries["etc/liveinit/initramfs.conf"] = w => w.File("etc/liveinit/initramfs.conf", conf);
+        }
+        if (trust is { Keys.Count: > 0 })
+        {
+            Dir("etc");
+            Dir("etc/liveinit");
+            Dir("etc/liveinit/trusted-keys");
+            foreach (var (name, key) in trust.Keys)
+            {
+                var path = $"etc/liveinit/trusted-keys/{name}";
+                var pem = System.Text.Encoding.ASCII.GetBytes(Verify.KeyFile.ToPem(key));
+                entries[path] = w => w.File(path, pem);
+            }
+            var conf = System.Text.Encoding.UTF8.GetBytes(Verify.TrustStore.RenderConfig(trust.AllowUnsigned));
+            entries["etc/liveinit/verify.conf"] = w => w.File("etc/liveinit/verify.conf", conf);
         }
         var agentBytes = File.ReadAllBytes(agent);
         entries["init"] = w => w.File("init", agentBytes, 0x1ED);

@@ -20,6 +20,7 @@ public static class PlanText
         s.AppendLine(plan.Srm.Enabled
             ? $"  srm:       load every {Join(plan.Srm.Directory, "*" + plan.Srm.Extension)} (alphabetical, the first is topmost); SRM loading on"
             : "  srm:       off");
+        if (plan.Verify is { } v) s.AppendLine($"  verify:    {Describe(v)}");
         s.AppendLine($"  writable:  {Describe(plan.Writable)}");
         if (plan.Remaster.Action != RemasterAction.None)
             s.AppendLine($"  remaster:  {Describe(plan.Remaster)}");
@@ -73,6 +74,13 @@ public static class PlanText
         FailureAction.Reboot => $"reboot ({f.Source}): after the report, no shell",
         _ => $"poweroff ({f.Source}): after the report, no shell",
     };
+
+    /// <summary>The signature policy: the keys, and what happens to an unsigned file.</summary>
+    public static string Describe(VerifyPlan v) =>
+        $"the image and every SRM need <file>{VerifyPlan.Suffix} verified by one of {v.Keys.Count} trusted "
+        + $"key{(v.Keys.Count == 1 ? "" : "s")}{(v.Keys.Count == 0 ? "" : ": " + string.Join(", ", v.Keys))}; "
+        + (v.AllowUnsigned ? "unsigned files are used with a warning" : "unsigned files are refused")
+        + $" ({v.Source})";
 
     private static string Describe(RemasterPlan r) => r.Action switch
     {
