@@ -75,7 +75,7 @@ public class NbdConstantsTests
     public void ConnectRequestIsLaidOutAsTheKernelParsesIt()
     {
         var export = new NbdExport("live", 5 * 4096, NbdProtocol.FlagHasFlags | NbdProtocol.FlagReadOnly, 512, 4096, true);
-        var m = NbdKernel.ConnectRequest(0x1d, 7, 42, export);
+        var m = NbdKernel.ConnectRequest(0x1d, 7, 42, export, 0);
         // nlmsghdr: length, family id, REQUEST|ACK, seq 7, pid 0; genlmsghdr: NBD_CMD_CONNECT, version 1
         Assert.Equal((uint)m.Length, BinaryPrimitives.ReadUInt32LittleEndian(m));
         Assert.Equal(0x1d, BinaryPrimitives.ReadUInt16LittleEndian(m.AsSpan(4)));
@@ -84,6 +84,7 @@ public class NbdConstantsTests
         Assert.Equal(new byte[] { 1, 1, 0, 0 }, m[16..20]);
         // the attributes, read back with the reply parser: every 4-byte aligned, u64 little-endian
         var attrs = new NetlinkReply(0x1d, 7, m[16..]).GenlAttributes();
+        Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(attrs[NbdNetlink.NBD_ATTR_INDEX]));
         Assert.Equal(20480ul, BinaryPrimitives.ReadUInt64LittleEndian(attrs[NbdNetlink.NBD_ATTR_SIZE_BYTES]));
         Assert.Equal(4096ul, BinaryPrimitives.ReadUInt64LittleEndian(attrs[NbdNetlink.NBD_ATTR_BLOCK_SIZE_BYTES]));
         Assert.Equal(3ul, BinaryPrimitives.ReadUInt64LittleEndian(attrs[NbdNetlink.NBD_ATTR_SERVER_FLAGS]));

@@ -12,6 +12,7 @@ public static class BootSequence
         var steps = new List<BootStep> { new MountKernelFilesystems(), new LoadDrivers(plan) };
         if (plan.Medium.Device is null && plan.Medium.SearchFile is null) return steps;
         var mp = plan.Medium.MountPoint;
+        if (plan.Medium.Nbd is { } nbd) steps.Add(new ConnectNbd(nbd, plan.Medium.WaitSeconds));
         steps.Add(new FindMedium(plan.Medium, plan.Image.Candidates));
         if (plan.Remaster.Action != RemasterAction.None) steps.Add(new ApplyRemaster(plan.Remaster, mp));
         if (plan.Image.CopyToRam != ImageCopy.No) steps.Add(new CopyImageToRam(plan.Image, mp));

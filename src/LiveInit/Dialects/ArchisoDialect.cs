@@ -15,11 +15,13 @@ public sealed class ArchisoDialect : IDialect
         ImageMount = "/run/archiso/airootfs";
 
     public string Name => "archiso";
-    public IReadOnlyList<string> MediumParameters { get; } = ["archisolabel", "archisodevice", "archisosearchuuid"];
+    public IReadOnlyList<string> MediumParameters { get; } =
+        ["archisolabel", "archisodevice", "archisosearchuuid", NbdParameters.ArchisoServer];
     public IReadOnlyList<string> Parameters { get; } =
     [
         "archisolabel", "archisodevice", "archisosearchuuid", "archisobasedir", "arch", "cow_label", "cow_device",
         "cow_directory", "cow_flags", "cow_spacesize", "loadsrm", "copytoram", "checksum",
+        NbdParameters.ArchisoServer, NbdParameters.ArchisoName,
     ];
 
     public BootPlan Build(KernelCommandLine c, Diagnostics d)
@@ -32,9 +34,17 @@ public sealed class ArchisoDialect : IDialect
         var imageDir = $"{basedir}/{arch}";
 
         var medium = Medium(c, d, label, imageDir);
+        var nbd = NbdParameters.Archiso(c, d);
+        if (nbd is not null)
+        {
+            // archiso_pxe_nbd: the export is the medium at /dev/nbd0; copytoram unless copytoram=n
+            if (c.Has("archisodevice") || label is not null || c.Has("archisosearchuuid"))
+                d.Warn(NbdParameters.ArchisoServer, "wins: the medium is the NBD export");
+            medium = medium with { Device = new DeviceSpec(DeviceSpecKind.Path, nbd.Device), SearchFile = null, Nbd = nbd };
+        }
         var image = new ImagePlan(
             [$"{imageDir}/airootfs.sfs", $"{imageDir}/airootfs.erofs"],
-            CopyMode(c, d),
+            nbd is not null && !c.Has("copytoram") ? ImageCopy.Yes : CopyMode(c, d),
             CommonParameters.Flag(c, d, "checksum") ? $"{imageDir}/airootfs.sha512" : null,
             ["airootfs.img"],
             ImageMount);
@@ -122,6 +132,7 @@ public sealed class ArchisoDialect : IDialect
             return new MediumPlan(device, null, ScanScope.All, BootMount, wait, false);
         }
         if (label is not null) return new MediumPlan(DeviceSpec.ByLabel(label), null, ScanScope.All, BootMount, wait, false);
+        if (c.Has(NbdParameters.ArchisoServer)) return new MediumPlan(null, null, ScanScope.All, BootMount, wait, false);
         d.Error("archisolabel", $"neither archisolabel= nor archisodevice= names the medium; searching every device for {imageDir}/airootfs.sfs");
         return new MediumPlan(null, $"{imageDir}/airootfs.sfs", ScanScope.All, BootMount, wait, false);
     }

@@ -36,7 +36,13 @@ public sealed class DracutLiveDialect : IDialect
         MediumPlan medium;
         var root = c.Get("root");
         string? err = null;
-        if (root is not null && root.StartsWith("live:", StringComparison.Ordinal)
+        NbdSource? nbd = null;
+        if (root is not null && root.StartsWith("live:nbd:", StringComparison.OrdinalIgnoreCase)
+            && NbdParameters.TryUrl(root[5..], out nbd, out err))
+            medium = new MediumPlan(new DeviceSpec(DeviceSpecKind.Path, nbd!.Device), null, ScanScope.All, BootMount,
+                wait, false, nbd);
+        else if (root is not null && root.StartsWith("live:", StringComparison.Ordinal)
+            && !root.StartsWith("live:nbd:", StringComparison.OrdinalIgnoreCase)
             && DeviceSpec.TryParse(root[5..], out var spec, out err))
             medium = new MediumPlan(spec, null, ScanScope.All, BootMount, wait, rw);
         else

@@ -26,14 +26,16 @@ public sealed record BootPlan(
 public enum ScanScope { Removable, All }
 
 /// <summary>Where the boot medium is. Either <see cref="Device"/> names it, or every device in
-/// <see cref="Scope"/> is searched for <see cref="SearchFile"/>.</summary>
+/// <see cref="Scope"/> is searched for <see cref="SearchFile"/>. <see cref="Nbd"/>: the device is an NBD export,
+/// connected first.</summary>
 public sealed record MediumPlan(
     DeviceSpec? Device,
     string? SearchFile,
     ScanScope Scope,
     string MountPoint,
     int WaitSeconds,
-    bool ReadWrite);
+    bool ReadWrite,
+    NbdSource? Nbd = null);
 
 public enum ImageCopy { No, Yes, Auto }
 

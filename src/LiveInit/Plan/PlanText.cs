@@ -13,6 +13,7 @@ public static class PlanText
         var where = m.Device is not null ? $"device {m.Device}"
             : m.SearchFile is not null ? $"the {(m.Scope == ScanScope.All ? "" : "removable ")}device holding /{m.SearchFile}"
             : "none";
+        if (m.Nbd is { } nbd) where = $"the NBD export {nbd} as {nbd.Device} (a squashfs export is the image itself)";
         s.AppendLine($"  medium:    {where}, mounted {(m.ReadWrite ? "read-write" : "read-only")} at {m.MountPoint}; wait up to {m.WaitSeconds} s");
         if (plan.Image.Candidates.Count > 0)
             s.AppendLine($"  image:     {string.Join(" or ", plan.Image.Candidates)} at {plan.Image.MountPoint}; copy to RAM: {plan.Image.CopyToRam.ToString().ToLowerInvariant()}"

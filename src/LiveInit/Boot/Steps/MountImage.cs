@@ -17,6 +17,17 @@ public sealed class MountImage(ImagePlan image, string mediumMount) : BootStep
 
     public override void Run(BootContext ctx)
     {
+        if (ctx.Medium is { Type: "squashfs" or "erofs" } whole)
+        {
+            // the medium is the image itself (dracut's root=live: on a squashfs device, an NBD export of the image):
+            // mounted from the device, nothing copied, no loop
+            var dev = whole.Device.DevPath;
+            ctx.EnsureMountTree(image.MountPoint);
+            Mounts.MountDevice(ctx, dev, whole.Type!, image.MountPoint, readOnly: true);
+            ctx.Log.Info($"the medium {dev} is itself the image ({whole.Type}): mounted at {image.MountPoint}");
+            ctx.Image = new MountedImage(dev, image.MountPoint, image.MountPoint, null);
+            return;
+        }
         string where;
         using (var file = ImageFiles.Open(ctx, image, mediumMount))
         {

@@ -7,15 +7,16 @@ namespace LiveInit.Net.Nbd;
 /// <summary>Configures the kernel's NBD client over its generic-netlink interface (linux/nbd-netlink.h), as
 /// nbd-client -netlink does: the family id of "nbd" from the controller, then NBD_CMD_CONNECT with the export's
 /// size, block size and transmission flags and the connected socket (after the handshake). The kernel picks a free
-/// device and answers with its index; it holds its own reference to the socket from then on.</summary>
+/// device (or the one asked for) and answers with its index; it holds its own reference to the socket from then on.</summary>
 public static class NbdKernel
 {
     public const int ReplyTimeoutMs = 5000;
 
     /// <summary>The NBD_CMD_CONNECT request (pure, for tests and for <see cref="Connect"/>).</summary>
-    public static byte[] ConnectRequest(ushort family, uint seq, int socketFd, NbdExport export) =>
+    public static byte[] ConnectRequest(ushort family, uint seq, int socketFd, NbdExport export, int index) =>
         new GenlMessage(family, NbdNetlink.NLM_F_REQUEST | NbdNetlink.NLM_F_ACK, seq, NbdNetlink.NBD_CMD_CONNECT,
                 NbdNetlink.NBD_GENL_VERSION)
+            .U32(NbdNetlink.NBD_ATTR_INDEX, (uint)index)
             .U64(NbdNetlink.NBD_ATTR_SIZE_BYTES, (ulong)export.Size)
             .U64(NbdNetlink.NBD_ATTR_BLOCK_SIZE_BYTES, export.KernelBlockSize)
             .U64(NbdNetlink.NBD_ATTR_SERVER_FLAGS, export.Flags)
@@ -32,8 +33,9 @@ public static class NbdKernel
             .String(NbdNetlink.CTRL_ATTR_FAMILY_NAME, NbdNetlink.NBD_GENL_FAMILY_NAME)
             .ToArray();
 
-    /// <summary>Connects <paramref name="socketFd"/> (a TCP socket after the handshake) to a free /dev/nbdN; N.</summary>
-    public static int Connect(int socketFd, NbdExport export)
+    /// <summary>Connects <paramref name="socketFd"/> (a TCP socket after the handshake) as /dev/nbd<paramref
+    /// name="index"/>; the index the kernel answers with.</summary>
+    public static int Connect(int socketFd, NbdExport export, int index)
     {
         using var nl = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_DGRAM, NbdNetlink.NETLINK_GENERIC);
         Libc.Write(nl, FamilyRequest(1), "genetlink controller");
@@ -45,7 +47,7 @@ public static class NbdKernel
             errno => errno == Errno.ENOENT
                 ? "the kernel has no \"nbd\" netlink family: the nbd module is not loaded (is it in the initramfs?)"
                 : null);
-        Libc.Write(nl, ConnectRequest((ushort)family, 2, socketFd, export), "nbd netlink");
+        Libc.Write(nl, ConnectRequest((ushort)family, 2, socketFd, export, index), "nbd netlink");
         return Reply(nl, 2, acked: true, "NBD_CMD_CONNECT", r =>
             r.Type == family && r.GenlAttributes().TryGetValue(NbdNetlink.NBD_ATTR_INDEX, out var ix) && ix.Length >= 4
                 ? (int)BinaryPrimitives.ReadUInt32LittleEndian(ix)
