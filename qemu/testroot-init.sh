@@ -20,6 +20,10 @@ for m in /run/archiso/bootmnt /run/archiso/cowspace /run/initramfs/live /live/bo
   awk -v m="$m" '$2==m {f=1} END {exit !f}' /proc/mounts && echo "MOUNT-VISIBLE $m"
 done
 [ -e /init ] && echo "INITRAMFS-LEFTOVER"
+# network boots: the lease LiveInit wrote, and the addresses still configured (the hand-over)
+[ -f /run/liveinit/net/lease.env ] && (. /run/liveinit/net/lease.env
+  echo "NET-LEASE $INTERFACE $IPADDR/$PREFIX gw=$GATEWAY dns=$DNS method=$METHOD")
+[ -f /run/liveinit/net/lease.env ] && ip -4 -o addr show 2>/dev/null | awk '$2!="lo" {print "NET-ADDR " $2 " " $4}'
 if [ -f /var/lib/liveinit-boots ]; then
   n=$(cat /var/lib/liveinit-boots); echo "PERSIST-FOUND previous_boots=$n"
 else

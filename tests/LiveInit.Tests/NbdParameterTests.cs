@@ -45,7 +45,7 @@ public class NbdParameterTests
         Assert.Equal(new DeviceSpec(DeviceSpecKind.Path, "/dev/nbd0"), p.Medium.Device);
         Assert.Equal(ImageCopy.Yes, p.Image.CopyToRam);   // archiso_pxe_nbd: copytoram unless copytoram=n
         Assert.DoesNotContain(p.Diagnostics, d => d.Severity == Severity.Error);
-        var n = Plan("archiso_nbd_srv=10.0.2.2 archiso_nbd_name=rescue copytoram=n");
+        var n = Plan("ip=dhcp archiso_nbd_srv=10.0.2.2 archiso_nbd_name=rescue copytoram=n");
         Assert.Equal(new NbdSource("10.0.2.2", 10809, "rescue"), n.Medium.Nbd);
         Assert.Equal(ImageCopy.No, n.Image.CopyToRam);
         var bad = Plan("archiso_nbd_srv=10.0.2.2:x archisolabel=L");
@@ -58,6 +58,8 @@ public class NbdParameterTests
     public void DracutLiveNbdRootIsTheExportAndExplainSaysSo()
     {
         var p = Plan("root=live:nbd://10.0.2.2:10810/live ip=dhcp");
+        Assert.DoesNotContain(p.Diagnostics, d => d.Severity == Severity.Error);
+        Assert.Contains(Plan("root=live:nbd://10.0.2.2/live").Diagnostics, d => d.Message.Contains("needs ip="));
         Assert.Equal("dracut", p.Dialect);
         Assert.Equal(new NbdSource("10.0.2.2", 10810, "live"), p.Medium.Nbd);
         Assert.Equal(ImageCopy.No, p.Image.CopyToRam);

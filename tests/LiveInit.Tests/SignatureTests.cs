@@ -251,7 +251,7 @@ public class SignatureTests
         File.WriteAllText(agent, "not really an agent");
         var key = Pub("rsa3072.pub");
         using var ms = new MemoryStream();
-        InitramfsBuilder.Build(agent, ModuleSet.Load(mods), "6.0.0-test", [], null, ms, null, null,
+        InitramfsBuilder.Build(agent, ModuleSet.Load(mods), "6.0.0-test", [], null, ms, null, null, trust:
             new InitramfsBuilder.Trust([("release.pem", key)], false));
         using var gz = new GZipStream(new MemoryStream(ms.ToArray()), CompressionMode.Decompress);
         using var raw = new MemoryStream();

@@ -31,6 +31,8 @@ public sealed class BootContext(BootPlan plan, BootLog log, BootOptions? options
     /// <summary>Mount trees outside /run that must be visible in the new root (antiX /live, SystemRescueCd-5 /livemnt).</summary>
     public List<string> ExtraMountRoots { get; } = [];
     public List<string> Notes { get; } = [];
+    /// <summary>The network the bring-up configured (<see cref="Net.NetworkUp"/>), null without one.</summary>
+    public Net.NetLease? Lease { get; set; }
 
     /// <summary>Mount points outside /run (antiX /live, SystemRescueCd-5 /livemnt) sit on a small tmpfs of
     /// their own, so the whole tree can be moved into the new root.</summary>

@@ -10,19 +10,29 @@ public static class BootSequence
     {
         options ??= BootOptions.Default;
         var steps = new List<BootStep> { new MountKernelFilesystems(), new LoadDrivers(plan) };
-        if (plan.Medium.Device is null && plan.Medium.SearchFile is null) return steps;
+        if (plan.Net is { } net) steps.Add(new Net.NetworkUp(net));
+        if (plan.Medium.Device is null && plan.Medium.SearchFile is null && plan.Net?.Image is null) return steps;
         var mp = plan.Medium.MountPoint;
-        if (plan.Medium.Nbd is { } nbd) steps.Add(new ConnectNbd(nbd, plan.Medium.WaitSeconds));
-        steps.Add(new FindMedium(plan.Medium, plan.Image.Candidates));
-        if (plan.Remaster.Action != RemasterAction.None) steps.Add(new ApplyRemaster(plan.Remaster, mp));
-        if (plan.Image.CopyToRam != ImageCopy.No) steps.Add(new CopyImageToRam(plan.Image, mp));
-        if (plan.Verify is not null) steps.Add(new VerifySignature(plan.Image, plan.Verify, mp));
-        if (plan.Image.ChecksumFile is not null) steps.Add(new VerifyChecksum(plan.Image, mp));
+        if (plan.Net?.Image is { } netImage)
+        {
+            steps.Add(new Net.FetchImage(netImage));   // no medium: the image is in RAM
+            if (plan.Verify is not null) steps.Add(new VerifyFetchedSignature(netImage, plan.Verify));
+        }
+        else
+        {
+            if (plan.Medium.Nbd is { } nbd) steps.Add(new ConnectNbd(nbd, plan.Medium.WaitSeconds));
+            steps.Add(new FindMedium(plan.Medium, plan.Image.Candidates));
+            if (plan.Remaster.Action != RemasterAction.None) steps.Add(new ApplyRemaster(plan.Remaster, mp));
+            if (plan.Image.CopyToRam != ImageCopy.No) steps.Add(new CopyImageToRam(plan.Image, mp));
+            if (plan.Verify is not null) steps.Add(new VerifySignature(plan.Image, plan.Verify, mp));
+            if (plan.Image.ChecksumFile is not null) steps.Add(new VerifyChecksum(plan.Image, mp));
+        }
         steps.Add(new MountImage(plan.Image, mp));
         if (plan.Srm.Enabled) steps.Add(new MountSrms(plan.Srm, mp, plan.Verify));
         steps.Add(new PrepareWritable(plan.Writable));
         steps.Add(new AssembleRoot(plan.Image, plan.Writable, options.NewRoot));
         if (plan.Home is not null) steps.Add(new MountHome(plan.Home, mp));
+        if (plan.Net is { } handover) steps.Add(new Net.HandOverNetwork(handover));
         if (options.SwitchRoot) steps.Add(new SwitchRoot(plan.Init, options.NewRoot));
         return steps;
     }

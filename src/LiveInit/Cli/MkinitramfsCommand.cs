@@ -12,7 +12,7 @@ public static class MkinitramfsCommand
         var o = Options.Parse(args,
             ["modules-root", "kernel-release", "output", "busybox", "module", "agent", "compress-modules", "emergency",
              "extra-module", "trust-key"],
-            ["no-busybox", "allow-unsigned"]);
+            ["no-busybox", "allow-unsigned", "net"]);
         var trust = TrustedKeys(o.GetAll("trust-key"));
         if (o.Has("allow-unsigned") && trust.Count == 0)
             throw new UsageException("--allow-unsigned needs at least one --trust-key");
@@ -49,7 +49,10 @@ public static class MkinitramfsCommand
                 Console.Error.WriteLine("liveinit mkinitramfs: warning: no busybox found (install busybox-static or "
                                         + "give --busybox); the emergency shell will be missing");
         }
+        var net = o.Has("net");
         var wanted = InitramfsBuilder.DefaultModules.Concat(o.GetAll("module")).ToList();
+        if (net) wanted.AddRange(InitramfsBuilder.NetModules);
+        if (net) wanted.Add("nbd");   // archiso_nbd_srv=, root=live:nbd://
         var set = ModuleSet.Load(root);
         foreach (var extra in o.GetAll("extra-module"))
         {
@@ -63,10 +66,10 @@ public static class MkinitramfsCommand
         var tmp = output + ".tmp";
         InitramfsBuilder.Result result;
         using (var f = File.Create(tmp))
-            result = InitramfsBuilder.Build(agent, set, kver, wanted, busybox, f, compress, emergency,
+            result = InitramfsBuilder.Build(agent, set, kver, wanted, busybox, f, compress, emergency, net,
                 new InitramfsBuilder.Trust(trust, o.Has("allow-unsigned")));
         File.Move(tmp, output, overwrite: true);
-        foreach (var m in result.Missing)
+        foreach (var m in result.Missing.Where(m => !net || !InitramfsBuilder.NetModules.Contains(m)))
             Console.Error.WriteLine($"liveinit mkinitramfs: note: module {m} is neither in {root} nor built in; skipped");
         var policy = emergency is { } a
             ? $"; emergency policy {FailureActions.Name(a)} ({InitramfsDefaults.DefaultPath})"
@@ -75,7 +78,8 @@ public static class MkinitramfsCommand
             Console.Out.WriteLine($"trusted key {name}: {key.Kind}, SHA-256 {key.Fingerprint} "
                                   + $"({TrustStore.DefaultDirectory}/{name})");
         Console.Out.WriteLine($"{output}: {result.Bytes} bytes ({result.Bytes / 1024.0 / 1024.0:F2} MiB gzip), "
-                              + $"{result.Files} entries, {result.Modules} modules for {kver}{policy}");
+                              + $"{result.Files} entries, {result.Modules} modules for {kver}{policy}"
+                              + (net ? "; network boot (NIC drivers)" : ""));
         return 0;
     }
 

@@ -91,9 +91,11 @@ public static class Program
               identify filesystems and partition tables like blkid -p (default: every block device)
           liveinit mkinitramfs --modules-root DIR [--kernel-release KVER] --output FILE
                                [--busybox PATH] [--module NAME...] [--extra-module FILE.ko...] [--compress-modules xz]
-                               [--emergency shell|reboot|poweroff] [--trust-key KEY.pem...] [--allow-unsigned]
+                               [--emergency shell|reboot|poweroff] [--net] [--trust-key KEY.pem...]
+                               [--allow-unsigned]
               write a reproducible gzip newc initramfs with liveinit as /init; --emergency sets what a
-              fatal boot error ends in (the command line can make it stricter, never weaker); --trust-key
+              fatal boot error ends in (the command line can make it stricter, never weaker); --net adds
+              NIC drivers for network boots (ip=, archiso_http_srv=, root=live:http://...); --trust-key
               bakes in a public key (RSA or EC P-256): the image and SRMs then need a <file>.sig made by
               openssl dgst -sha256 -sign that verifies, and unsigned files are refused unless --allow-unsigned
           liveinit remaster-step --medium DIR [--bdir antiX] [--sqname linuxfs] [--rollback|--noremaster]

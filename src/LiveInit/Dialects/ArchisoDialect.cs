@@ -16,13 +16,16 @@ public sealed class ArchisoDialect : IDialect
 
     public string Name => "archiso";
     public IReadOnlyList<string> MediumParameters { get; } =
-        ["archisolabel", "archisodevice", "archisosearchuuid", NbdParameters.ArchisoServer];
+        ["archisolabel", "archisodevice", "archisosearchuuid", "archiso_http_srv", NbdParameters.ArchisoServer];
     public IReadOnlyList<string> Parameters { get; } =
     [
         "archisolabel", "archisodevice", "archisosearchuuid", "archisobasedir", "arch", "cow_label", "cow_device",
-        "cow_directory", "cow_flags", "cow_spacesize", "loadsrm", "copytoram", "checksum",
+        "cow_directory", "cow_flags", "cow_spacesize", "loadsrm", "copytoram", "checksum", "archiso_http_srv",
         NbdParameters.ArchisoServer, NbdParameters.ArchisoName,
     ];
+
+    /// <summary>archiso_pxe_http's tmpfs for the fetched image.</summary>
+    public const string HttpSpace = "/run/archiso/httpspace";
 
     public BootPlan Build(KernelCommandLine c, Diagnostics d)
     {
@@ -33,8 +36,10 @@ public sealed class ArchisoDialect : IDialect
         var sysrescue = basedir == "sysresccd";
         var imageDir = $"{basedir}/{arch}";
 
-        var medium = Medium(c, d, label, imageDir);
-        var nbd = NbdParameters.Archiso(c, d);
+        var net = Http(c, d, imageDir);
+        var medium = net is null ? Medium(c, d, label, imageDir)
+            : new MediumPlan(null, null, ScanScope.All, BootMount, CommonParameters.WaitSeconds(c, d), false);
+        var nbd = net is null ? NbdParameters.Archiso(c, d) : null;
         if (nbd is not null)
         {
             // archiso_pxe_nbd: the export is the medium at /dev/nbd0; copytoram unless copytoram=n
@@ -42,9 +47,11 @@ public sealed class ArchisoDialect : IDialect
                 d.Warn(NbdParameters.ArchisoServer, "wins: the medium is the NBD export");
             medium = medium with { Device = new DeviceSpec(DeviceSpecKind.Path, nbd.Device), SearchFile = null, Nbd = nbd };
         }
+        else if (net is not null && c.Has(NbdParameters.ArchisoServer))
+            d.Warn(NbdParameters.ArchisoServer, "archiso_http_srv is given too and wins");
         var image = new ImagePlan(
             [$"{imageDir}/airootfs.sfs", $"{imageDir}/airootfs.erofs"],
-            nbd is not null && !c.Has("copytoram") ? ImageCopy.Yes : CopyMode(c, d),
+            net is not null || (nbd is not null && !c.Has("copytoram")) ? ImageCopy.Yes : CopyMode(c, d),
             CommonParameters.Flag(c, d, "checksum") ? $"{imageDir}/airootfs.sha512" : null,
             ["airootfs.img"],
             ImageMount);
@@ -81,7 +88,21 @@ public sealed class ArchisoDialect : IDialect
 
         return new BootPlan(sysrescue ? "archiso (SystemRescue)" : Name, medium, image, srm, writable,
             new RemasterPlan(RemasterAction.None, imageDir, "airootfs.sfs", false, ""), null,
-            CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items);
+            CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items, net);
+    }
+
+    /// <summary>archiso_pxe_http: <c>archiso_http_srv=http://SERVER/</c> (may hold ${pxeserver}) with ip=; the
+    /// image is <c>&lt;srv&gt;&lt;archisobasedir&gt;/&lt;arch&gt;/airootfs.sfs</c>, fetched into RAM (archiso forces
+    /// copytoram there), and the addresses are flushed at switch_root, as archiso_pxe_common does.</summary>
+    private static NetPlan? Http(KernelCommandLine c, Diagnostics d, string imageDir)
+    {
+        if (!c.Has("archiso_http_srv")) return null;
+        var srv = NetParameters.Url(d, "archiso_http_srv", c.Get("archiso_http_srv"));
+        if (srv is null) return null;
+        var ip = NetParameters.Ip(c, d, needed: true, "archiso_http_srv=")!;
+        var url = (srv.EndsWith('/') ? srv : srv + "/") + imageDir + "/airootfs.sfs";
+        return new NetPlan(ip, new NetImage(url, NetImageKind.Squashfs, HttpSpace, null, NetImage.DefaultIsoMountPoint),
+            [], NetPlan.DefaultLeaseDir, FlushAtSwitch: true);
     }
 
     /// <summary>cow_directory, or archiso's default <c>persistent_&lt;archisolabel&gt;/&lt;arch&gt;</c>. Both end in

@@ -55,10 +55,12 @@ public static class DialectSelector
         {
             if (ReferenceEquals(other, chosen)) continue;
             foreach (var key in other.Parameters)
-                if (c.Has(key) && !chosen.Parameters.Contains(key) && !(key == "root" && !DracutLiveDialect.HasLiveRoot(c)))
+                if (c.Has(key) && !chosen.Parameters.Contains(key) && !NetParameters.Keys.Contains(key)
+                    && !(key == "root" && !DracutLiveDialect.HasLiveRoot(c)))
                     d.Warn(key, $"belongs to the {other.Name} dialect; ignored because this boot is {chosen.Name}");
         }
-        return chosen.Build(c, d);
+        var built = NetParameters.Complete(chosen.Build(c, d), c, d);
+        return built with { Diagnostics = d.Items };
     }
 
     private static IDialect? Choose(KernelCommandLine c, Diagnostics d)

@@ -36,11 +36,16 @@ public sealed class DracutLiveDialect : IDialect
         MediumPlan medium;
         var root = c.Get("root");
         string? err = null;
+        var net = Http(c, d, root, imagePath);
         NbdSource? nbd = null;
-        if (root is not null && root.StartsWith("live:nbd:", StringComparison.OrdinalIgnoreCase)
+        if (net is not null) medium = new MediumPlan(null, null, ScanScope.All, BootMount, wait, rw);
+        else if (root is not null && root.StartsWith("live:nbd:", StringComparison.OrdinalIgnoreCase)
             && NbdParameters.TryUrl(root[5..], out nbd, out err))
+        {
             medium = new MediumPlan(new DeviceSpec(DeviceSpecKind.Path, nbd!.Device), null, ScanScope.All, BootMount,
                 wait, false, nbd);
+            NbdParameters.NeedsNetwork(c, d, "root");
+        }
         else if (root is not null && root.StartsWith("live:", StringComparison.Ordinal)
             && !root.StartsWith("live:nbd:", StringComparison.OrdinalIgnoreCase)
             && DeviceSpec.TryParse(root[5..], out var spec, out err))
@@ -54,7 +59,7 @@ public sealed class DracutLiveDialect : IDialect
         }
         if (c.Has("rd.live.check")) d.Warn("rd.live.check", "media check (checkisomd5) is not done by LiveInit; booting without it");
 
-        var image = new ImagePlan([imagePath], c.Has("rd.live.ram") ? ImageCopy.Yes : ImageCopy.No, null,
+        var image = new ImagePlan([imagePath], c.Has("rd.live.ram") || net is not null ? ImageCopy.Yes : ImageCopy.No, null,
             ["LiveOS/rootfs.img", "LiveOS/ext3fs.img"], ImageMount);
 
         var overlayKey = c.Has("rd.live.overlay") ? "rd.live.overlay" : "rd.overlay";
@@ -95,7 +100,24 @@ public sealed class DracutLiveDialect : IDialect
             ram);
 
         return new BootPlan(Name, medium, image, new SrmPlan(false, liveDir, ".srm"), writable,
-            new RemasterPlan(RemasterAction.None, liveDir, squash, false, ""), new HomePlan($"{liveDir}/home.img", false),
-            CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items);
+            new RemasterPlan(RemasterAction.None, liveDir, squash, false, ""),
+            net is null ? new HomePlan($"{liveDir}/home.img", false) : null,
+            CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items, net);
+    }
+
+    /// <summary>dracut livenet: <c>root=live:http://…/squashfs.img</c>, or an ISO URL whose
+    /// <c>&lt;rd.live.dir&gt;/&lt;rd.live.squashimg&gt;</c> is the image; fetched into RAM (as livenet does), the
+    /// network left configured for the live system (dracut's way).</summary>
+    private static NetPlan? Http(KernelCommandLine c, Diagnostics d, string? root, string imagePath)
+    {
+        if (root is null || !root.StartsWith("live:", StringComparison.Ordinal)) return null;
+        var spec = root[5..];
+        if (!Tools.Net.HttpUrl.LooksLikeUrl(spec)) return null;
+        var url = NetParameters.Url(d, "root", spec);
+        if (url is null) return null;
+        var ip = NetParameters.Ip(c, d, needed: true, "root=live:http://")!;
+        var iso = url.Split('?')[0].EndsWith(".iso", StringComparison.OrdinalIgnoreCase);
+        return new NetPlan(ip, new NetImage(url, iso ? NetImageKind.Iso : NetImageKind.Squashfs, NetImage.DefaultRamDir,
+            imagePath, NetImage.DefaultIsoMountPoint), [], NetPlan.DefaultLeaseDir, FlushAtSwitch: false);
     }
 }

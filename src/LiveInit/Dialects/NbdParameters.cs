@@ -31,7 +31,14 @@ public static class NbdParameters
             d.Error(ArchisoName, err!);
             return null;
         }
+        NeedsNetwork(c, d, ArchisoServer);
         return new NbdSource(host!, port, name);
+    }
+
+    /// <summary>The export is reached over the network, which only comes up with ip= (as archiso requires).</summary>
+    public static void NeedsNetwork(KernelCommandLine c, Diagnostics d, string key)
+    {
+        if (!c.Has("ip")) d.Error(key, "needs ip= (ip=dhcp, or a static address) to bring the network up");
     }
 
     /// <summary><c>nbd://host[:port]/export</c> (the export may be empty: the server's default).</summary>

@@ -17,6 +17,17 @@ public static class InitramfsBuilder
         "isofs", "udf", "exfat", "nls_cp437", "nls_ascii", "nls_utf8", "nls_iso8859_1", "crc32c_generic", "crc32c_intel",
     ];
 
+    /// <summary>NIC drivers for network boots (<c>mkinitramfs --net</c>): QEMU's e1000 and virtio-net, and the
+    /// common wired server and desktop chips. Coldplug loads the one the hardware needs.</summary>
+    public static readonly string[] NetModules =
+    [
+        "virtio_net", "e1000", "e1000e", "igb", "igc", "ixgbe", "i40e", "r8169", "tg3", "bnx2", "bnxt_en", "8139cp",
+        "8139too", "pcnet32", "ne2k_pci", "vmxnet3", "hv_netvsc", "atlantic", "be2net", "mlx4_en", "mlx5_core",
+    ];
+
+    /// <summary>The mark of an image made with <c>--net</c>: the NIC drivers it carries, one per line.</summary>
+    public const string NetMarkPath = "etc/liveinit/net-drivers";
+
     public static readonly string[] BusyboxApplets =
         ["sh", "ls", "cat", "mount", "umount", "mkdir", "dmesg", "reboot", "poweroff", "ps", "cp", "mv", "rm", "vi", "losetup", "blkid", "sync"];
 
@@ -30,7 +41,7 @@ public static class InitramfsBuilder
     /// initramfs generators that expect that; null stores them uncompressed.</param>
     /// <param name="emergency">the image's emergency policy (mkinitramfs --emergency); null writes no config.</param>
     public static Result Build(string agent, ModuleSet modules, string kernelRelease, IEnumerable<string> wanted, string? busybox, Stream output,
-        string? compressModules = null, Plan.FailureAction? emergency = null, Trust? trust = null)
+        string? compressModules = null, Plan.FailureAction? emergency = null, bool net = false, Trust? trust = null)
     {
         var suffix = compressModules is null ? "" : "." + compressModules;
         var set = modules.Closure(wanted, out var missing);
@@ -59,6 +70,15 @@ public static class InitramfsBuilder
             }
             var conf = System.Text.Encoding.UTF8.GetBytes(Verify.TrustStore.RenderConfig(trust.AllowUnsigned));
             entries["etc/liveinit/verify.conf"] = w => w.File("etc/liveinit/verify.conf", conf);
+        }
+        if (net)
+        {
+            Dir("etc");
+            Dir("etc/liveinit");
+            var present = NetModules.Where(set.Contains);
+            var mark = System.Text.Encoding.UTF8.GetBytes("# liveinit mkinitramfs --net: NIC drivers in this image\n"
+                + string.Concat(present.Select(m => m + "\n")));
+            entries[NetMarkPath] = w => w.File(NetMarkPath, mark);
         }
         var agentBytes = File.ReadAllBytes(agent);
         entries["init"] = w => w.File("init", agentBytes, 0x1ED);

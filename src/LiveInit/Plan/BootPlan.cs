@@ -18,6 +18,7 @@ public sealed record BootPlan(
     InitPlan Init,
     LogPlan Log,
     IReadOnlyList<PlanDiagnostic> Diagnostics,
+    NetPlan? Net = null,
     VerifyPlan? Verify = null)
 {
     public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);

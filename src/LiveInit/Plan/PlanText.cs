@@ -12,12 +12,14 @@ public static class PlanText
         var m = plan.Medium;
         var where = m.Device is not null ? $"device {m.Device}"
             : m.SearchFile is not null ? $"the {(m.Scope == ScanScope.All ? "" : "removable ")}device holding /{m.SearchFile}"
+            : plan.Net?.Image is not null ? "none (the image comes over the network)"
             : "none";
         if (m.Nbd is { } nbd) where = $"the NBD export {nbd} as {nbd.Device} (a squashfs export is the image itself)";
         s.AppendLine($"  medium:    {where}, mounted {(m.ReadWrite ? "read-write" : "read-only")} at {m.MountPoint}; wait up to {m.WaitSeconds} s");
         if (plan.Image.Candidates.Count > 0)
             s.AppendLine($"  image:     {string.Join(" or ", plan.Image.Candidates)} at {plan.Image.MountPoint}; copy to RAM: {plan.Image.CopyToRam.ToString().ToLowerInvariant()}"
                          + (plan.Image.ChecksumFile is null ? "" : $"; verify {plan.Image.ChecksumFile}"));
+        if (plan.Net is { } net) s.AppendLine($"  network:   {Describe(net)}");
         s.AppendLine(plan.Srm.Enabled
             ? $"  srm:       load every {Join(plan.Srm.Directory, "*" + plan.Srm.Extension)} (alphabetical, the first is topmost); SRM loading on"
             : "  srm:       off");
@@ -56,6 +58,22 @@ public static class PlanText
               + (o.Reset ? ", reset at boot" : "") + $"; {Ram(o.Ram)} if unusable",
         _ => w.GetType().Name,
     };
+
+    /// <summary>The network part: bring-up, image URL, SRM URLs, lease and hand-over.</summary>
+    public static string Describe(NetPlan n)
+    {
+        var ip = n.Ip;
+        var on = ip.Device ?? (ip.BootIfMac is { } mac ? $"MAC {mac} (BOOTIF)" : "the first Ethernet link with a carrier");
+        var how = ip.Method == IpMethod.Dhcp ? $"DHCP ({ip.DhcpTimeoutSeconds} s)" : $"static {ip.Address}/{ip.Prefix}"
+            + (ip.Gateway is null ? "" : $" via {ip.Gateway}") + (ip.Dns.Count == 0 ? "" : $", DNS {string.Join(' ', ip.Dns)}");
+        var text = $"{how} on {on}; lease in {n.LeaseDir}; at switch_root "
+            + (n.FlushAtSwitch ? "flushed" : "left configured");
+        if (n.Image is { } img)
+            text += $"; image {img.Url} over HTTP into RAM at {img.RamDir}"
+                    + (img.Kind == NetImageKind.Iso ? $" (an ISO: {img.IsoInnerPath} inside it)" : "");
+        if (n.SrmUrls.Count > 0) text += $"; SRMs {string.Join(' ', n.SrmUrls)}";
+        return text;
+    }
 
     /// <summary>"RAM (a tmpfs of its own, size 256M, upper /run/archiso/cowspace/persistent_X/x86_64/upperdir)".
     /// </summary>

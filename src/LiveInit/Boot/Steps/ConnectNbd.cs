@@ -62,10 +62,16 @@ public sealed class ConnectNbd(NbdSource source, int waitSeconds) : BootStep
         }
     }
 
+    /// <summary>The server's address: a literal, ${pxeserver} (ip='s server field, else the DHCP server, as
+    /// archiso), or a name resolved through the lease's DNS servers.</summary>
     private IPAddress Address(BootContext ctx)
     {
         if (IPAddress.TryParse(source.Host, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork) return ip;
-        throw new BootFailure($"NBD: {source}: give the server as an IPv4 address ({source.Host} cannot be resolved "
-                              + "here)");
+        var lease = ctx.Lease
+                    ?? throw new BootFailure($"NBD: {source} needs the network, which is not up: give ip= (ip=dhcp)");
+        var host = source.Host == NbdSource.PxeServer ? lease.Server ?? lease.NextServer ?? lease.Gateway : source.Host;
+        if (host is null) throw new BootFailure($"NBD: {source}: the lease names no server for {NbdSource.PxeServer}");
+        try { return new Net.Resolver(lease.DnsAddresses).Resolve(host)[0]; }
+        catch (IOException e) { throw new BootFailure($"NBD: {source}: {e.Message}"); }
     }
 }

@@ -1,0 +1,55 @@
+using System.Text;
+using System.Text.Json.Serialization;
+
+namespace LiveInit.Net;
+
+/// <summary>What the bring-up configured on one interface: the typed result of <see cref="NetworkUp"/>.
+/// <see cref="Method"/> is "dhcp" or "static"; <see cref="Server"/> is the DHCP server (or ip='s server field),
+/// <see cref="NextServer"/> the boot server the DHCP reply names (siaddr).</summary>
+public sealed record NetLease(
+    string Interface, int Index, string Mac, string Method, string Address, int Prefix, string? Gateway,
+    IReadOnlyList<string> Dns, string? Server, string? NextServer, string? Hostname, string? Domain,
+    uint? LeaseSeconds)
+{
+    /// <summary>The DNS servers as addresses, for <see cref="Resolver"/>.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<System.Net.IPAddress> DnsAddresses => [.. Dns.Select(System.Net.IPAddress.Parse)];
+
+    /// <summary>The shell-sourceable form (<c>. /run/liveinit/net/lease.env</c>): NAME='value' lines, values limited
+    /// to characters that cannot end the quoting.</summary>
+    public string ToEnv()
+    {
+        var s = new StringBuilder("# written by LiveInit's network bring-up; source it from a shell\n");
+        void Line(string k, string? v) => s.Append($"{k}='{Safe(v ?? "")}'\n");
+        Line("INTERFACE", Interface);
+        Line("MAC", Mac);
+        Line("METHOD", Method);
+        Line("IPADDR", Address);
+        Line("PREFIX", Prefix.ToString());
+        Line("NETMASK", Ipv4.FromUInt(Ipv4.Mask(Prefix)).ToString());
+        Line("GATEWAY", Gateway);
+        Line("DNS", string.Join(' ', Dns));
+        Line("SERVER", Server);
+        Line("NEXT_SERVER", NextServer);
+        Line("HOSTNAME", Hostname);
+        Line("DOMAIN", Domain);
+        Line("LEASE_SECONDS", LeaseSeconds?.ToString());
+        return s.ToString();
+    }
+
+    private static string Safe(string v) =>
+        new(v.Where(c => c is >= ' ' and <= '~' && c != '\'' && c != '\\').Take(256).ToArray());
+
+    /// <summary>Writes <c>lease.env</c> and <c>lease.json</c> into <paramref name="dir"/> (a folder under /run).</summary>
+    public void Write(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "lease.env"), ToEnv());
+        File.WriteAllText(Path.Combine(dir, "lease.json"),
+            System.Text.Json.JsonSerializer.Serialize(this, NetJsonContext.Default.NetLease) + "\n");
+    }
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(NetLease))]
+internal sealed partial class NetJsonContext : JsonSerializerContext;
