@@ -86,7 +86,10 @@ public class NbdConstantsTests
         var attrs = new NetlinkReply(0x1d, 7, m[16..]).GenlAttributes();
         Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(attrs[NbdNetlink.NBD_ATTR_INDEX]));
         Assert.Equal(20480ul, BinaryPrimitives.ReadUInt64LittleEndian(attrs[NbdNetlink.NBD_ATTR_SIZE_BYTES]));
-        Assert.Equal(4096ul, BinaryPrimitives.ReadUInt64LittleEndian(attrs[NbdNetlink.NBD_ATTR_BLOCK_SIZE_BYTES]));
+        Assert.Equal(512ul, BinaryPrimitives.ReadUInt64LittleEndian(attrs[NbdNetlink.NBD_ATTR_BLOCK_SIZE_BYTES]));
+        Assert.Equal(4096u, (export with { MinBlock = 4096 }).KernelBlockSize);
+        Assert.Equal(512u, (export with { MinBlock = 8192 }).KernelBlockSize);
+        Assert.Equal(512u, (export with { MinBlock = 4096, Size = 4096 * 5 + 512 }).KernelBlockSize);
         Assert.Equal(3ul, BinaryPrimitives.ReadUInt64LittleEndian(attrs[NbdNetlink.NBD_ATTR_SERVER_FLAGS]));
         // SOCKETS (nested) holds SOCK_ITEM (nested) holds SOCK_FD = 42
         var sockets = attrs[NbdNetlink.NBD_ATTR_SOCKETS];

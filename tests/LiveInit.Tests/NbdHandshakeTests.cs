@@ -85,13 +85,14 @@ public class NbdHandshakeTests
     {
         var (path, bytes) = Image(3 * 1024 * 1024);
         using var server = new Nbdkit("-r", "--filter=exportname", "--filter=blocksize-policy", "file", path,
-            "exportname=live", "exportname-strict=true", "blocksize-preferred=4096", "blocksize-minimum=512");
+            "exportname=live", "exportname-strict=true", "blocksize-preferred=65536", "blocksize-minimum=4096");
         using var s = server.Connect();
         var e = NbdHandshake.Negotiate(s, "live");
         Assert.True(e.NegotiatedWithGo);
         Assert.Equal(bytes.Length, e.Size);
         Assert.True(e.ReadOnly);
-        Assert.Equal(4096u, e.PreferredBlock);
+        Assert.Equal(65536u, e.PreferredBlock);
+        Assert.Equal(4096u, e.MinBlock);
         Assert.Equal(4096u, e.KernelBlockSize);
         Assert.Equal(bytes.AsSpan(1_000_000, 4096).ToArray(), ReadBlock(s, 1_000_000, 4096));
         Assert.Equal(bytes.AsSpan(bytes.Length - 512).ToArray(), ReadBlock(s, bytes.Length - 512, 512));
@@ -112,7 +113,7 @@ public class NbdHandshakeTests
         Assert.False(e.NegotiatedWithGo);
         Assert.Equal(bytes.Length, e.Size);
         Assert.False(e.ReadOnly);
-        Assert.Equal(512u, e.KernelBlockSize);   // 4096 does not divide the size
+        Assert.Equal(512u, e.KernelBlockSize);   // no block size info: 512
         Assert.Equal(bytes.AsSpan(4096, 1024).ToArray(), ReadBlock(s, 4096, 1024));
     }
 

@@ -53,3 +53,42 @@ s_verify_unsigned() {
     'reboot: Power down'
   refuse verify/unsigned-image-no-root "$l" 'LIVEINIT-ROOT-REACHED'
 }
+
+# NBD-backed roots (issue 12): nbdkit on 127.0.0.1 (the guest reaches it as 10.0.2.2), no disk at all; the
+# initramfs is net.sh's --net one (NIC drivers and nbd).
+nbd_serve() {  # NAME FILE EXPORT: nbdkit serves FILE read-only as EXPORT only; sets NBD_PID and NBD_PORT
+  NBD_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  nbdkit -f --exit-with-parent -i 127.0.0.1 -p "$NBD_PORT" -r --filter=exportname --filter=stats file "$2" \
+    exportname="$3" exportname-strict=true statsfile="$OUT/$1.nbdstats" statsappend=false </dev/null >"$OUT/$1.nbdkit.log" 2>&1 &
+  NBD_PID=$!
+  local i; for i in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$NBD_PORT") 2>/dev/null && break; sleep 0.1; done
+}
+
+s_nbd_dracut_squashfs() {
+  # root=live:nbd://…: the export is the squashfs itself; it is mounted from /dev/nbd0, nothing copied to RAM
+  local l=$OUT/nbd-dracut.log
+  nbd_serve nbd-dracut "$MEDIA/net/www/LiveOS/squashfs.img" live
+  INITRD=$(net_initrd) "$BOOT" "$l" "$TMO" "root=live:nbd://10.0.2.2:$NBD_PORT/live rd.live.image ip=dhcp" $(net_nic)
+  kill "$NBD_PID" 2>/dev/null; wait "$NBD_PID" 2>/dev/null
+  expect nbd/dracut-squashfs-export-is-the-root "$l" 'network: eth0 10.0.2.15/24' \
+    "NBD: nbd://10.0.2.2:$NBD_PORT/live \\([0-9]+ MiB, read-only, block size [0-9]+, NBD_OPT_GO\\) is /dev/nbd0" \
+    'the medium /dev/nbd0 is itself the image \(squashfs\): mounted at /run/initramfs/squashfs' \
+    'LIVEINIT-ROOT-REACHED' 'NBD0-MOUNTS .*/run/initramfs/squashfs\(squashfs\)' 'LIVEINIT-ROOT-DONE'
+  refuse nbd/dracut-squashfs-never-copied "$l" 'copying .* to RAM' 'fetching ' 'loop[0-9]'
+  expect nbd/dracut-server-served-reads "$OUT/nbd-dracut.nbdstats" 'read: [1-9][0-9]* ops'
+}
+
+s_nbd_archiso_medium() {
+  # archiso_nbd_srv= with the default export name "archiso": the export is a disk (ext4, arch/x86_64/airootfs.sfs)
+  # that becomes the medium at /dev/nbd0; copytoram=n keeps the image on it (archiso would copy it otherwise)
+  local l=$OUT/nbd-archiso.log d
+  d=$(disk nbd-archiso spacelabel.img)
+  nbd_serve nbd-archiso "$d" archiso
+  INITRD=$(net_initrd) "$BOOT" "$l" "$TMO" "ip=dhcp archiso_nbd_srv=10.0.2.2:$NBD_PORT copytoram=n" $(net_nic)
+  kill "$NBD_PID" 2>/dev/null; wait "$NBD_PID" 2>/dev/null
+  expect nbd/archiso-export-is-the-medium "$l" \
+    "NBD: nbd://10.0.2.2:$NBD_PORT/archiso \\([0-9]+ MiB, read-only, block size [0-9]+, NBD_OPT_GO\\) is /dev/nbd0" \
+    'boot medium: /dev/nbd0: ext4 LABEL="LIVE DISK"' 'image /run/archiso/bootmnt/arch/x86_64/airootfs.sfs mounted' \
+    'LIVEINIT-ROOT-REACHED' 'NBD0-MOUNTS .*/run/archiso/bootmnt\(ext4\)' 'LIVEINIT-ROOT-DONE'
+  refuse nbd/archiso-not-copied "$l" 'copying .* to RAM'
+}

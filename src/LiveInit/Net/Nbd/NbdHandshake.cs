@@ -10,15 +10,16 @@ public sealed record NbdExport(string Name, long Size, ushort Flags, uint? MinBl
 {
     public bool ReadOnly => (Flags & NbdProtocol.FlagReadOnly) != 0;
 
-    /// <summary>The block size to give the kernel: the server's preferred size when it is a power of two between
-    /// 512 and 4096 and divides the export (and is not below the server's minimum), else 512.</summary>
+    /// <summary>The logical block size to give the kernel: the server's minimum block size when that is a power of
+    /// two from 512 to 4096 that divides the export, else 512 (as nbd-client). Never the preferred size: a larger
+    /// logical block than the filesystem's own (ext4 with 1 KiB blocks, iso9660's 2 KiB) cannot be mounted.
+    /// </summary>
     public uint KernelBlockSize
     {
         get
         {
-            var p = PreferredBlock ?? 4096;
-            var ok = p is >= 512 and <= 4096 && (p & (p - 1)) == 0 && Size % p == 0 && (MinBlock ?? 1) <= p;
-            return ok ? p : 512;
+            var m = Math.Max(512u, MinBlock ?? 512);
+            return m <= 4096 && (m & (m - 1)) == 0 && Size % m == 0 ? m : 512;
         }
     }
 }
