@@ -30,3 +30,10 @@ printf '\x5a' | dd of="$T/tampered/x86_64/airootfs.sfs" bs=1 seek=$((size - 1)) 
 cp "$W/airootfs.sfs" "$T/unsigned/x86_64/airootfs.sfs"
 rm -f "$OUT/verify.img"; mkfs.ext4 -q -F -L SIGNED -d "$T" "$OUT/verify.img" 24M 2>&1 | grep -v "^Creating regular file" || true
 rm -rf "$V"
+# served over HTTP too (net.sh made $OUT/net/www first): net/www/signed/x86_64/airootfs.sfs with its .sig
+if [ -d "$OUT/net/www" ]; then
+  mkdir -p "$OUT/net/www/signed/x86_64"
+  cp "$W/airootfs.sfs" "$OUT/net/www/signed/x86_64/airootfs.sfs"
+  openssl dgst -sha256 -sign "$OUT/verify-rsa.key" -out "$OUT/net/www/signed/x86_64/airootfs.sfs.sig" \
+    "$OUT/net/www/signed/x86_64/airootfs.sfs"
+fi

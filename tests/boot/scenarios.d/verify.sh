@@ -12,6 +12,17 @@ verify_initrd() {  # the initramfs with both keys trusted, built once
   echo "$i"
 }
 
+verify_net_initrd() {  # the same keys, with NIC drivers and nbd (--net)
+  local i=$OUT/initrd-verify-net.img m
+  if [ ! -s "$i" ]; then
+    m=$(bash "$HERE/../../qemu/kernel.sh" | sed -n 's/^MODULES=//p')
+    "$HERE/../../artifacts/liveinit" mkinitramfs --modules-root "$m" --output "$i.$$" --net \
+      --trust-key "$MEDIA/verify-rsa.pub" --trust-key "$MEDIA/verify-ec.pub" >"$OUT/initrd-verify-net.txt"
+    mv "$i.$$" "$i"
+  fi
+  echo "$i"
+}
+
 s_verify_signed() {
   # signed image (ECDSA) copied to RAM and checked there; good.srm (RSA) stacked; evil.srm (a .sig of another
   # file) and nosig.srm refused by name, their files absent from the root
@@ -91,4 +102,18 @@ s_nbd_archiso_medium() {
     'boot medium: /dev/nbd0: ext4 LABEL="LIVE DISK"' 'image /run/archiso/bootmnt/arch/x86_64/airootfs.sfs mounted' \
     'LIVEINIT-ROOT-REACHED' 'NBD0-MOUNTS .*/run/archiso/bootmnt\(ext4\)' 'LIVEINIT-ROOT-DONE'
   refuse nbd/archiso-not-copied "$l" 'copying .* to RAM'
+}
+
+s_verify_http_signed() {
+  # an image fetched over HTTP into RAM is checked against <url>.sig, fetched from the same server
+  local l=$OUT/verify-http.log
+  net_httpd verify-http
+  INITRD=$(verify_net_initrd) "$BOOT" "$l" "$TMO" "ip=dhcp archiso_http_srv=http://10.0.2.2:$NET_PORT/ archisobasedir=signed" \
+    $(net_nic)
+  kill "$NET_PID" 2>/dev/null
+  expect verify/http-image-signature-fetched-and-verified "$l" \
+    "checking /run/archiso/httpspace/airootfs.sfs against http://10.0.2.2:$NET_PORT/signed/x86_64/airootfs.sfs.sig" \
+    "http://10.0.2.2:$NET_PORT/signed/x86_64/airootfs.sfs: signature verified with trusted key verify-rsa.pem \\(RSA-3072" \
+    'LIVEINIT-ROOT-REACHED'
+  expect verify/http-server-saw-the-sig-request "$OUT/verify-http.http.log" 'GET /signed/x86_64/airootfs.sfs.sig'
 }
