@@ -36,4 +36,10 @@ if [ -d "$OUT/net/www" ]; then
   cp "$W/airootfs.sfs" "$OUT/net/www/signed/x86_64/airootfs.sfs"
   openssl dgst -sha256 -sign "$OUT/verify-rsa.key" -out "$OUT/net/www/signed/x86_64/airootfs.sfs.sig" \
     "$OUT/net/www/signed/x86_64/airootfs.sfs"
+  # SRMs over HTTP: good.srm signed (EC), evil.srm carrying good.srm's signature
+  cp "$W/test.srm" "$OUT/net/www/signed/good.srm"
+  openssl dgst -sha256 -sign "$OUT/verify-ec.key" -out "$OUT/net/www/signed/good.srm.sig" "$OUT/net/www/signed/good.srm"
+  S=$W/verify-evil; rm -rf "$S"; mkdir -p "$S/etc"; echo "from-evil-srm" > "$S/etc/liveinit-evil-marker"
+  mksquashfs "$S" "$OUT/net/www/signed/evil.srm" -noappend -quiet -comp gzip -all-root >/dev/null; rm -rf "$S"
+  cp "$OUT/net/www/signed/good.srm.sig" "$OUT/net/www/signed/evil.srm.sig"
 fi

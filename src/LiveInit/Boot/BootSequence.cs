@@ -28,7 +28,9 @@ public static class BootSequence
             if (plan.Image.ChecksumFile is not null) steps.Add(new VerifyChecksum(plan.Image, mp));
         }
         steps.Add(new MountImage(plan.Image, mp));
-        if (plan.Srm.Enabled) steps.Add(new MountSrms(plan.Srm, mp, plan.Verify));
+        if (plan.Srm.Enabled && plan.Net?.Image is null) steps.Add(new MountSrms(plan.Srm, mp, plan.Verify));
+        if (plan.Net is { SrmUrls.Count: > 0 } withSrms)
+            steps.Add(new Net.FetchSrms(withSrms, plan.Srm.MountRoot, plan.Verify));
         steps.Add(new PrepareWritable(plan.Writable));
         steps.Add(new AssembleRoot(plan.Image, plan.Writable, options.NewRoot));
         if (plan.Home is not null) steps.Add(new MountHome(plan.Home, mp));

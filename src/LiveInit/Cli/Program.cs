@@ -23,6 +23,7 @@ public static class Program
                 "remaster-step" => RemasterStepCommand.Run(args[1..]),
                 Modules.HelperInserter.Command => Modules.ModuleHelper.Serve(),
                 "srm" => SrmCommand.Run(args[1..]),
+                "fetch" => FetchCommand.Run(args[1..]),
                 "backstore" => BackstoreCommand.Run(args[1..]),
                 "overlay" => OverlayCommand.Run(args[1..]),
                 "remaster" => RemasterCommand.Remaster(args[1..]),
@@ -105,6 +106,8 @@ public static class Program
           liveinit boot [--cmdline STRING] [--sysroot DIR] [--no-switch-root]
               run the boot sequence (what /init does as PID 1); embedded in another initramfs,
               assemble the root at DIR and return instead of switching to it
+          liveinit fetch URL OUT [--sha512] [--tries N] [--max-size-mb N] [--dns ADDR] [--quiet]
+              the boot's own HTTP download (Range resume, retries with backoff) as a host command
           liveinit module-helper
               (started by the boot) insert the modules named on standard input, one "ID PATH" per line
           liveinit srm pack|load|install-unit ...        (in the running live system; each has --help)

@@ -47,12 +47,15 @@ s_net_archiso_http() {
 s_net_dracut_static() {
   local l=$OUT/net-dracut.log; net_httpd net-dracut
   NIC=virtio-net-pci INITRD=$(net_initrd) "$BOOT" "$l" "$TMO" \
-    "root=live:http://10.0.2.2:$NET_PORT/LiveOS/squashfs.img rd.live.image ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:none" \
+    "root=live:http://10.0.2.2:$NET_PORT/LiveOS/squashfs.img rd.live.image ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:none \
+liveinit.srm=http://10.0.2.2:$NET_PORT/srm/missing.srm liveinit.srm=http://10.0.2.2:$NET_PORT/srm/test.srm" \
     $(NIC=virtio-net-pci net_nic)
   kill "$NET_PID" 2>/dev/null
   expect boot/net-dracut-squashfs-static-virtio "$l" 'network: eth0 10.0.2.15/24 via 10.0.2.2 \(static\)' \
     'fetched [0-9.]+ [KMG]iB' 'image /run/liveinit/netimage/squashfs.img mounted' 'LIVEINIT-ROOT-REACHED' \
     'NET-LEASE eth0 10.0.2.15/24 gw=10.0.2.2 dns= method=static' 'NET-ADDR eth0 10.0.2.15/24' 'LIVEINIT-ROOT-DONE'
+  expect boot/net-srm-over-http "$l" "SRM http://10.0.2.2:$NET_PORT/srm/missing.srm skipped: .*HTTP 404" \
+    "SRM http://10.0.2.2:$NET_PORT/srm/test.srm mounted at /run/archiso/srm/net-01-test" 'SRM-PRESENT from-test-srm'
 }
 
 s_net_dracut_iso() {
@@ -80,4 +83,80 @@ s_net_resume() {
     'fetched [0-9.]+ [KMG]iB .*[1-9][0-9]* resumed with Range' 'LIVEINIT-ROOT-REACHED' 'LIVEINIT-ROOT-DONE'
   expect boot/net-resume-server-log "$OUT/net-resume.http.log" 'DIED after 300000 bytes' \
     'GET /sysresccd/x86_64/airootfs.sfs range=bytes=[1-9][0-9]*-'
+}
+
+net_tftp() {   # NAME: a TFTP root with the kernel and the --net initramfs; echoes its path
+  local t=$OUT/$1-tftp; rm -rf "$t"; mkdir -p "$t/pxelinux.cfg"
+  cp "$VMLINUZ" "$t/vmlinuz"; cp "$(net_initrd)" "$t/initrd.img"
+  echo "$t"
+}
+
+s_net_pxelinux() {
+  # SeaBIOS -> the NIC's iPXE ROM -> PXE: Debian's pxelinux.0 over QEMU's TFTP -> kernel and initramfs over TFTP,
+  # IPAPPEND 2 adds BOOTIF=01-<mac>; LiveInit picks the interface by it and fetches the image over HTTP
+  local l=$OUT/net-pxelinux.log t; t=$(net_tftp net-pxelinux); net_httpd net-pxelinux
+  cp /usr/lib/PXELINUX/pxelinux.0 /usr/lib/syslinux/modules/bios/ldlinux.c32 "$t/"
+  cat >"$t/pxelinux.cfg/default" <<CFG
+DEFAULT live
+PROMPT 0
+LABEL live
+  KERNEL vmlinuz
+  INITRD initrd.img
+  APPEND console=ttyS0 panic=-1 no_timer_check ip=dhcp archiso_http_srv=http://\${pxeserver}:$NET_PORT/ archisobasedir=sysresccd
+  IPAPPEND 2
+CFG
+  FIRMWARE_BOOT=bios "$BOOT" "$l" 150 "" -boot n $(net_nic "tftp=$t,bootfile=pxelinux.0")
+  kill "$NET_PID" 2>/dev/null
+  expect boot/net-pxelinux-tftp-bootif-http "$l" 'BOOTIF=01-52-54-00-12-34-56' \
+    'bring up the network on the interface with MAC 52:54:00:12:34:56 \(BOOTIF\)' \
+    "fetching http://10.0.2.2:$NET_PORT/sysresccd/x86_64/airootfs.sfs: 100%" 'LIVEINIT-ROOT-REACHED' 'LIVEINIT-ROOT-DONE'
+}
+
+s_net_ipxe() {
+  # the NIC's iPXE ROM runs an iPXE script fetched over TFTP; it loads the kernel and the initramfs over HTTP
+  # from the test server and passes BOOTIF from its own MAC; the dracut image then comes over HTTP too
+  local l=$OUT/net-ipxe.log t; t=$(net_tftp net-ipxe)
+  local www=$OUT/net-ipxe-www; rm -rf "$www"; cp -r "$MEDIA/net/www" "$www"; rm -f "$www/big.img"
+  mv "$t/vmlinuz" "$t/initrd.img" "$www/"
+  local pf=$OUT/net-ipxe.port; rm -f "$pf"
+  python3 "$NET_TOP/tests/net/httpd.py" "$www" --port-file "$pf" --log "$OUT/net-ipxe.http.log" </dev/null >/dev/null 2>&1 &
+  local pid=$! i; for i in $(seq 100); do [ -s "$pf" ] && break; sleep 0.1; done
+  local port; port=$(cat "$pf")
+  cat >"$t/boot.ipxe" <<CFG
+#!ipxe
+kernel http://10.0.2.2:$port/vmlinuz console=ttyS0 panic=-1 no_timer_check ip=dhcp BOOTIF=01-\${net0/mac:hexhyp} root=live:http://10.0.2.2:$port/LiveOS/squashfs.img rd.live.image
+initrd http://10.0.2.2:$port/initrd.img
+boot
+CFG
+  FIRMWARE_BOOT=bios "$BOOT" "$l" 150 "" -boot n $(net_nic "tftp=$t,bootfile=boot.ipxe")
+  kill "$pid" 2>/dev/null
+  expect boot/net-ipxe-script-http-kernel-and-image "$l" 'BOOTIF=01-52-54-00-12-34-56' \
+    'bring up the network on the interface with MAC 52:54:00:12:34:56 \(BOOTIF\)' 'fetched [0-9.]+ [KMG]iB' \
+    'LIVEINIT-ROOT-REACHED' 'LIVEINIT-ROOT-DONE'
+  expect boot/net-ipxe-server-log "$OUT/net-ipxe.http.log" 'GET /vmlinuz' 'GET /initrd.img' 'GET /LiveOS/squashfs.img'
+}
+
+s_net_fleet() {
+  # two guests (the machine has two cores) boot at the same time from one server, one archiso, one dracut;
+  # each has its own QEMU user network, so both are 10.0.2.15 behind their own 10.0.2.2
+  local a=$OUT/net-fleet1.log b=$OUT/net-fleet2.log initrd; initrd=$(net_initrd); net_httpd net-fleet
+  INITRD=$initrd "$BOOT" "$a" 120 "ip=dhcp archiso_http_srv=http://10.0.2.2:$NET_PORT/ archisobasedir=sysresccd" \
+    $(net_nic) &
+  local first=$!
+  INITRD=$initrd "$BOOT" "$b" 120 "root=live:http://10.0.2.2:$NET_PORT/LiveOS/squashfs.img rd.live.image ip=dhcp" \
+    $(NIC=virtio-net-pci net_nic)
+  wait "$first"
+  kill "$NET_PID" 2>/dev/null
+  expect boot/net-fleet-guest1 "$a" 'fetched [0-9.]+ [KMG]iB' 'LIVEINIT-ROOT-REACHED' 'LIVEINIT-ROOT-DONE'
+  expect boot/net-fleet-guest2 "$b" 'fetched [0-9.]+ [KMG]iB' 'LIVEINIT-ROOT-REACHED' 'LIVEINIT-ROOT-DONE'
+  expect boot/net-fleet-one-server "$OUT/net-fleet.http.log" 'GET /sysresccd/x86_64/airootfs.sfs' 'GET /LiveOS/squashfs.img'
+}
+
+s_net_load() {
+  # not a boot: 32 concurrent `liveinit fetch` clients against one loopback server that drops once (< 60 s)
+  local r; r=$(bash "$NET_TOP/tests/net/load.sh" "$NET_TOP/artifacts/liveinit" "$MEDIA/net/www/big.img" "$OUT/net-load" 32 50)
+  local rc=$?
+  echo "$r" >"$OUT/net-load.txt"
+  if [ $rc -eq 0 ]; then echo "PASS net/load-32-clients-same-sha512 ($r)"
+  else echo "FAIL net/load-32-clients-same-sha512: $r (see $OUT/net-load)"; fi
 }

@@ -105,15 +105,21 @@ s_nbd_archiso_medium() {
 }
 
 s_verify_http_signed() {
-  # an image fetched over HTTP into RAM is checked against <url>.sig, fetched from the same server
-  local l=$OUT/verify-http.log
+  # an image and SRMs fetched over HTTP into RAM are checked against <url>.sig, fetched from the same server
+  local l=$OUT/verify-http.log u
   net_httpd verify-http
-  INITRD=$(verify_net_initrd) "$BOOT" "$l" "$TMO" "ip=dhcp archiso_http_srv=http://10.0.2.2:$NET_PORT/ archisobasedir=signed" \
-    $(net_nic)
+  u=http://10.0.2.2:$NET_PORT/signed
+  INITRD=$(verify_net_initrd) "$BOOT" "$l" "$TMO" "ip=dhcp archiso_http_srv=http://10.0.2.2:$NET_PORT/ archisobasedir=signed \
+liveinit.srm=$u/evil.srm liveinit.srm=$u/good.srm" $(net_nic)
   kill "$NET_PID" 2>/dev/null
   expect verify/http-image-signature-fetched-and-verified "$l" \
     "checking /run/archiso/httpspace/airootfs.sfs against http://10.0.2.2:$NET_PORT/signed/x86_64/airootfs.sfs.sig" \
     "http://10.0.2.2:$NET_PORT/signed/x86_64/airootfs.sfs: signature verified with trusted key verify-rsa.pem \\(RSA-3072" \
     'LIVEINIT-ROOT-REACHED'
   expect verify/http-server-saw-the-sig-request "$OUT/verify-http.http.log" 'GET /signed/x86_64/airootfs.sfs.sig'
+  expect verify/http-srms-good-accepted-bad-refused "$l" \
+    "$u/good.srm: signature verified with trusted key verify-ec.pem" "SRM $u/good.srm mounted at" \
+    "SRM $u/evil.srm refused: signature $u/evil.srm.sig refused: it does not verify with any trusted key" \
+    'SRM-PRESENT from-test-srm'
+  refuse verify/http-refused-srm-not-mounted "$l" "SRM $u/evil.srm mounted"
 }

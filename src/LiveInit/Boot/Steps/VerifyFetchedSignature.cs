@@ -1,6 +1,5 @@
 using LiveInit.Net;
 using LiveInit.Plan;
-using LiveInit.Verify;
 
 namespace LiveInit.Boot.Steps;
 
@@ -18,27 +17,8 @@ public sealed class VerifyFetchedSignature(NetImage image, VerifyPlan verify) : 
     {
         var lease = ctx.Lease ?? throw new BootFailure($"{image.Url} needs the network, which is not up (see above)");
         var url = FetchImage.Substitute(image.Url, lease);
-        var sigUrl = url + VerifyPlan.Suffix;
         var local = Path.Combine(image.RamDir, FetchImage.FileName(url));
-        var sig = new MemoryStream();
-        try
-        {
-            new HttpDownload(new Resolver(lease.DnsAddresses), ctx.Log.Detail) { MaxAttempts = 3 }
-                .Fetch(sigUrl, _ => (sig, SignatureCheck.MaxSignature));
-        }
-        catch (IOException e)
-        {
-            if (!verify.AllowUnsigned)
-                throw new BootFailure($"image {url} refused: its signature {sigUrl} cannot be fetched ({e.Message}), "
-                                      + $"and this initramfs trusts keys ({verify.Source}): unsigned images are refused. "
-                                      + "Put the .sig beside the image on the server, or build the initramfs with "
-                                      + "mkinitramfs --allow-unsigned.");
-            ctx.Log.Warn($"{url} has no signature ({e.Message}): used unverified ({verify.Source})");
-            return;
-        }
-        ctx.Log.Info($"checking {local} against {sigUrl}");
-        var key = SignatureCheck.Check(() => File.OpenRead(local), sig.ToArray(), verify.Keys, out var why);
-        if (key is null) throw new BootFailure($"image {url} refused: signature {sigUrl} refused: {why}.");
-        ctx.Log.Notice($"{url}: signature verified with trusted key {key}");
+        if (HttpSignature.Check(ctx, verify, lease, url, local) is { } refusal)
+            throw new BootFailure($"image {url} refused: {refusal}.");
     }
 }
