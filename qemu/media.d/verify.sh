@@ -43,3 +43,13 @@ if [ -d "$OUT/net/www" ]; then
   mksquashfs "$S" "$OUT/net/www/signed/evil.srm" -noappend -quiet -comp gzip -all-root >/dev/null; rm -rf "$S"
   cp "$OUT/net/www/signed/good.srm.sig" "$OUT/net/www/signed/evil.srm.sig"
 fi
+# https (the TLS agent): a test CA and a certificate for 10.0.2.2 (the host as the guest sees it) signed by it
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$OUT/verify-ca.key" \
+  -out "$OUT/verify-ca.pem" -subj /CN=LiveInit-test-CA -days 7 -addext basicConstraints=critical,CA:TRUE \
+  -addext keyUsage=critical,keyCertSign 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$OUT/verify-tls.key" -out "$W/verify-tls.csr" \
+  -subj /CN=10.0.2.2 2>/dev/null
+printf 'subjectAltName=IP:10.0.2.2,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > "$W/verify-tls.ext"
+openssl x509 -req -in "$W/verify-tls.csr" -CA "$OUT/verify-ca.pem" -CAkey "$OUT/verify-ca.key" -CAcreateserial \
+  -out "$OUT/verify-tls.pem" -days 7 -extfile "$W/verify-tls.ext" 2>/dev/null
+rm -f "$W/verify-tls.csr" "$W/verify-tls.ext"

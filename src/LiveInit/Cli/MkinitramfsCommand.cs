@@ -11,8 +11,8 @@ public static class MkinitramfsCommand
     {
         var o = Options.Parse(args,
             ["modules-root", "kernel-release", "output", "busybox", "module", "agent", "compress-modules", "emergency",
-             "extra-module", "trust-key"],
-            ["no-busybox", "allow-unsigned", "net"]);
+             "extra-module", "trust-key", "ca-cert"],
+            ["no-busybox", "allow-unsigned", "net", "tls"]);
         var trust = TrustedKeys(o.GetAll("trust-key"));
         if (o.Has("allow-unsigned") && trust.Count == 0)
             throw new UsageException("--allow-unsigned needs at least one --trust-key");
@@ -49,7 +49,9 @@ public static class MkinitramfsCommand
                 Console.Error.WriteLine("liveinit mkinitramfs: warning: no busybox found (install busybox-static or "
                                         + "give --busybox); the emergency shell will be missing");
         }
-        var net = o.Has("net");
+        var net = o.Has("net") || o.Has("tls");
+        var caBundle = o.Has("tls") ? CaBundle(o.GetAll("ca-cert")) : null;
+        if (caBundle is null && o.GetAll("ca-cert").Count > 0) throw new UsageException("--ca-cert needs --tls");
         var wanted = InitramfsBuilder.DefaultModules.Concat(o.GetAll("module")).ToList();
         if (net) wanted.AddRange(InitramfsBuilder.NetModules);
         if (net) wanted.Add("nbd");   // archiso_nbd_srv=, root=live:nbd://
@@ -67,7 +69,7 @@ public static class MkinitramfsCommand
         InitramfsBuilder.Result result;
         using (var f = File.Create(tmp))
             result = InitramfsBuilder.Build(agent, set, kver, wanted, busybox, f, compress, emergency, net,
-                new InitramfsBuilder.Trust(trust, o.Has("allow-unsigned")));
+                new InitramfsBuilder.Trust(trust, o.Has("allow-unsigned")), caBundle);
         File.Move(tmp, output, overwrite: true);
         foreach (var m in result.Missing.Where(m => !net || !InitramfsBuilder.NetModules.Contains(m)))
             Console.Error.WriteLine($"liveinit mkinitramfs: note: module {m} is neither in {root} nor built in; skipped");
@@ -105,6 +107,27 @@ public static class MkinitramfsCommand
             list.Add((name, key));
         }
         return list;
+    }
+
+    /// <summary>--tls: the build host's CA certificates (Debian's bundle) and every --ca-cert, for the TLS agent.
+    /// </summary>
+    private static byte[] CaBundle(IReadOnlyList<string> extra)
+    {
+        const string host = "/etc/ssl/certs/ca-certificates.crt";
+        var text = new System.Text.StringBuilder();
+        if (File.Exists(host)) text.Append(File.ReadAllText(host));
+        else Console.Error.WriteLine($"liveinit mkinitramfs: warning: {host} is missing (install ca-certificates); "
+                                     + "only the --ca-cert files are trusted");
+        foreach (var f in extra)
+        {
+            if (!File.Exists(f)) throw new UsageException($"--ca-cert: {f} does not exist");
+            var pem = File.ReadAllText(f);
+            if (!pem.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+                throw new UsageException($"--ca-cert: {f} holds no PEM certificate");
+            text.Append('\n').Append(pem);
+        }
+        if (text.Length == 0) throw new UsageException("--tls: no CA certificate to trust (give --ca-cert FILE)");
+        return System.Text.Encoding.ASCII.GetBytes(text.ToString());
     }
 
     private static string? FindOnPath(string name)

@@ -41,7 +41,8 @@ public static class InitramfsBuilder
     /// initramfs generators that expect that; null stores them uncompressed.</param>
     /// <param name="emergency">the image's emergency policy (mkinitramfs --emergency); null writes no config.</param>
     public static Result Build(string agent, ModuleSet modules, string kernelRelease, IEnumerable<string> wanted, string? busybox, Stream output,
-        string? compressModules = null, Plan.FailureAction? emergency = null, bool net = false, Trust? trust = null)
+        string? compressModules = null, Plan.FailureAction? emergency = null, bool net = false, Trust? trust = null,
+        byte[]? caBundle = null)
     {
         var suffix = compressModules is null ? "" : "." + compressModules;
         var set = modules.Closure(wanted, out var missing);
@@ -79,6 +80,11 @@ public static class InitramfsBuilder
             var mark = System.Text.Encoding.UTF8.GetBytes("# liveinit mkinitramfs --net: NIC drivers in this image\n"
                 + string.Concat(present.Select(m => m + "\n")));
             entries[NetMarkPath] = w => w.File(NetMarkPath, mark);
+        }
+        if (caBundle is not null)   // mkinitramfs --tls: what the TLS agent verifies servers against
+        {
+            foreach (var d in new[] { "etc", "etc/ssl", "etc/ssl/certs" }) Dir(d);
+            entries["etc/ssl/certs/ca-certificates.crt"] = w => w.File("etc/ssl/certs/ca-certificates.crt", caBundle);
         }
         var agentBytes = File.ReadAllBytes(agent);
         entries["init"] = w => w.File("init", agentBytes, 0x1ED);

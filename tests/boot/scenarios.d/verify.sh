@@ -123,3 +123,39 @@ liveinit.srm=$u/evil.srm liveinit.srm=$u/good.srm" $(net_nic)
     'SRM-PRESENT from-test-srm'
   refuse verify/http-refused-srm-not-mounted "$l" "SRM $u/evil.srm mounted"
 }
+
+s_verify_https() {
+  # the TLS agent (./build.sh tls, OpenSSL linked statically) fetches root=live:https://… from a server whose
+  # certificate chains to a CA baked in by mkinitramfs --tls --ca-cert (with the host's trust store)
+  local l=$OUT/verify-https.log i=$OUT/initrd-tls.img pf=$OUT/verify-https.port pid port m
+  local agent=$HERE/../../artifacts/liveinit-tls
+  if [ ! -x "$agent" ]; then echo "FAIL verify/https-root: $agent is missing (./build.sh tls)"; return; fi
+  m=$(bash "$HERE/../../qemu/kernel.sh" | sed -n 's/^MODULES=//p')
+  "$HERE/../../artifacts/liveinit" mkinitramfs --modules-root "$m" --output "$i" --agent "$agent" --tls \
+    --ca-cert "$MEDIA/verify-ca.pem" >"$OUT/initrd-tls.txt"
+  rm -f "$pf"
+  python3 "$HERE/../verify/httpsd.py" "$MEDIA/net/www" "$MEDIA/verify-tls.pem" "$MEDIA/verify-tls.key" "$pf" \
+    "$OUT/verify-https.http.log" </dev/null >/dev/null 2>&1 &
+  pid=$!
+  local n; for n in $(seq 100); do [ -s "$pf" ] && break; sleep 0.1; done
+  port=$(cat "$pf")
+  # on the host first: the TLS agent's fetch checks the chain (only the test CA trusts the server), the default
+  # agent says it has no TLS
+  local url=https://127.0.0.1:$port/LiveOS/squashfs.img r
+  SSL_CERT_FILE=$MEDIA/verify-ca.pem "$agent" fetch "$url" "$OUT/https-ok.img" --quiet >"$OUT/https-ok.txt" 2>&1
+  if cmp -s "$OUT/https-ok.img" "$MEDIA/net/www/LiveOS/squashfs.img"; then echo "PASS verify/https-fetch-trusted-ca"
+  else echo "FAIL verify/https-fetch-trusted-ca: $(tail -2 "$OUT/https-ok.txt")"; fi
+  r=0; SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt "$agent" fetch "$url" "$OUT/https-bad.img" --quiet \
+    >"$OUT/https-bad.txt" 2>&1 || r=$?
+  if [ "$r" != 0 ] && grep -q "TLS refused" "$OUT/https-bad.txt" && [ ! -s "$OUT/https-bad.img" ]; then
+    echo "PASS verify/https-fetch-unknown-ca-refused"
+  else echo "FAIL verify/https-fetch-unknown-ca-refused: exit $r, $(tail -2 "$OUT/https-bad.txt")"; fi
+  r=0; "$HERE/../../artifacts/liveinit" fetch "$url" "$OUT/https-none.img" --quiet >"$OUT/https-none.txt" 2>&1 || r=$?
+  if [ "$r" != 0 ] && grep -q "this agent has no TLS" "$OUT/https-none.txt"; then echo "PASS verify/https-default-agent-has-no-tls"
+  else echo "FAIL verify/https-default-agent-has-no-tls: exit $r, $(tail -2 "$OUT/https-none.txt")"; fi
+  INITRD=$i "$BOOT" "$l" "$TMO" "root=live:https://10.0.2.2:$port/LiveOS/squashfs.img rd.live.image ip=dhcp" $(net_nic)
+  kill "$pid" 2>/dev/null
+  expect verify/https-root-fetched-with-certificate-check "$l" "fetching https://10.0.2.2:$port/LiveOS/squashfs.img" \
+    'fetched [0-9.]+ [KMG]iB' 'image /run/liveinit/netimage/squashfs.img mounted' 'LIVEINIT-ROOT-REACHED'
+  expect verify/https-server-saw-the-get "$OUT/verify-https.http.log" 'GET /LiveOS/squashfs.img'
+}
