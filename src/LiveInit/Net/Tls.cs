@@ -25,7 +25,7 @@ public static class Tls
         {
             ssl.Dispose();
             throw new PermanentDownloadError($"https://{host}: TLS refused: {e.Message} (is its CA in {CaBundle}? "
-                                             + "mkinitramfs --net --ca-cert FILE adds one)");
+                                             + "mkinitramfs --tls --ca-cert FILE adds one)");
         }
         return ssl;
     }
