@@ -22,6 +22,9 @@ public class NetPlanTests
         Assert.Equal("http://${pxeserver}:8080/sysresccd/x86_64/airootfs.sfs", p.Net!.Image!.Url);
         Assert.Equal(ArchisoDialect.HttpSpace, p.Net.Image.RamDir);
         Assert.True(p.Net.FlushAtSwitch);
+        Assert.Null(p.Net.Image.ChecksumUrl);
+        Assert.Equal("http://h/arch/x86_64/airootfs.sha512",
+            Plan("archiso_http_srv=http://h checksum").Net!.Image!.ChecksumUrl);
         Assert.Null(p.Medium.Device);
         Assert.False(p.HasErrors);
         var steps = LiveInit.Boot.BootSequence.For(p).Select(s => s.GetType().Name).ToList();
@@ -160,5 +163,60 @@ public class NetPlanTests
         }
 
         public void Dispose() => _l.Stop();
+    }
+}
+
+/// <summary>The agent's own resolver against an in-process DNS server on the loopback: an A record through a
+/// CNAME, NXDOMAIN, and a server that stays silent.</summary>
+public class ResolverTests
+{
+    [Fact]
+    public void ResolvesThroughALoopbackDnsServer()
+    {
+        using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)udp.Client.LocalEndPoint!).Port;
+        var questions = new List<string>();
+        var t = new Thread(() =>
+        {
+            try
+            {
+                while (true)
+                {
+                    IPEndPoint? from = null;
+                    var q = udp.Receive(ref from);
+                    var name = Name(q);
+                    lock (questions) questions.Add(name);
+                    if (name == "silent.test") continue;
+                    var a = new List<byte>(q);
+                    a[2] = 0x81;
+                    if (name == "boot.example.test")
+                    {
+                        a[3] = 0x80; a[7] = 2;
+                        a.AddRange([0xc0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, 2, 0xc0, 17]);   // CNAME example.test
+                        a.AddRange([0xc0, 17, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 1]);
+                    }
+                    else a[3] = 0x83;   // NXDOMAIN
+                    udp.Send(a.ToArray(), a.Count, from);
+                }
+            }
+            catch (Exception) { }
+        }) { IsBackground = true };
+        t.Start();
+        var r = new Resolver([IPAddress.Loopback], port);
+        Assert.Equal(["127.0.0.1"], r.Resolve("boot.example.test").Select(x => x.ToString()));
+        Assert.Equal(["10.0.2.2"], r.Resolve("10.0.2.2").Select(x => x.ToString()));   // a literal: no query
+        var nx = Assert.Throws<IOException>(() => r.Resolve("nope.test"));
+        Assert.Contains("NXDOMAIN", nx.Message);
+        var silent = Assert.Throws<IOException>(() => r.Resolve("silent.test"));
+        Assert.Contains("no A record", silent.Message);
+        Assert.Equal(2, questions.Count(q => q == "silent.test"));   // two rounds, then a clear error
+        Assert.DoesNotContain("10.0.2.2", questions);
+    }
+
+    private static string Name(byte[] q)
+    {
+        var parts = new List<string>();
+        for (var i = 12; i < q.Length && q[i] != 0; i += q[i] + 1) parts.Add(Encoding.ASCII.GetString(q, i + 1, q[i]));
+        return string.Join('.', parts);
     }
 }

@@ -105,6 +105,11 @@ public class NetTests
         Assert.Equal(3600u, r.LeaseSeconds);
         Assert.Null(DhcpMessage.Parse(reply, 0x1234abce, mac));   // another xid
         Assert.Null(DhcpMessage.Parse(reply.AsSpan(0, 200), 0x1234abcd, mac));   // truncated
+        Assert.Null(DhcpClient.Unusable(r));
+        Assert.Contains("unicast", DhcpClient.Unusable(r with { YourAddress = IPAddress.Parse("224.0.0.1") }));
+        Assert.Contains("unicast", DhcpClient.Unusable(r with { YourAddress = IPAddress.Any }));
+        Assert.Contains("netmask", DhcpClient.Unusable(r with { Prefix = 0 }));
+        Assert.Contains("router", DhcpClient.Unusable(r with { Router = IPAddress.Parse("10.0.2.15") }));
         reply[241] = 200;   // an option longer than the packet
         Assert.Null(DhcpMessage.Parse(reply, 0x1234abcd, mac));
     }

@@ -12,14 +12,15 @@ public static class FetchCommand
     {
         var o = Options.Parse(args, ["tries", "max-size-mb", "dns", "timeout"], ["sha512", "quiet"]);
         if (o.Positionals.Count != 2) throw new UsageException("usage: liveinit fetch URL OUT [--sha512] [--tries N] "
-            + "[--max-size-mb N] [--dns ADDR] [--timeout S] [--quiet]");
+            + "[--max-size-mb N] [--dns ADDR[:PORT]] [--timeout S] [--quiet]");
         var (url, output) = (o.Positionals[0], o.Positionals[1]);
         var tries = Int(o, "tries", 8, 1, 100);
         var maxBytes = Int(o, "max-size-mb", 4096, 1, 1 << 20) * (1L << 20);
         var timeout = Int(o, "timeout", 15, 1, 600);
-        var dns = o.Get("dns") is { } d ? [Address(d)] : Nameservers();
+        var dnsPort = 53;
+        var dns = o.Get("dns") is { } d ? [Address(d, out dnsPort)] : Nameservers();
         var quiet = o.Has("quiet");
-        var http = new HttpDownload(new Resolver(dns), line => { if (!quiet) Console.Error.WriteLine(line); })
+        var http = new HttpDownload(new Resolver(dns, dnsPort), line => { if (!quiet) Console.Error.WriteLine(line); })
         {
             MaxAttempts = tries, TimeoutMs = timeout * 1000,
         };
@@ -55,8 +56,16 @@ public static class FetchCommand
             : throw new UsageException($"--{key} takes a number from {min} to {max}, not '{v}'");
     }
 
-    private static IPAddress Address(string s) =>
-        Ipv4.TryParse(s, out var a) ? a : throw new UsageException($"--dns takes an IPv4 address, not '{s}'");
+    /// <summary>--dns ADDR[:PORT].</summary>
+    private static IPAddress Address(string s, out int port)
+    {
+        port = 53;
+        var colon = s.IndexOf(':');
+        if (colon > 0 && !(int.TryParse(s[(colon + 1)..], out port) && port is > 0 and < 65536))
+            throw new UsageException($"--dns takes ADDR[:PORT], not '{s}'");
+        return Ipv4.TryParse(colon > 0 ? s[..colon] : s, out var a) ? a
+            : throw new UsageException($"--dns takes an IPv4 address, not '{s}'");
+    }
 
     /// <summary>The IPv4 nameservers of /etc/resolv.conf (at most 3, as the resolver reads them).</summary>
     private static List<IPAddress> Nameservers()

@@ -100,9 +100,10 @@ public sealed class ArchisoDialect : IDialect
         var srv = NetParameters.Url(d, "archiso_http_srv", c.Get("archiso_http_srv"));
         if (srv is null) return null;
         var ip = NetParameters.Ip(c, d, needed: true, "archiso_http_srv=")!;
-        var url = (srv.EndsWith('/') ? srv : srv + "/") + imageDir + "/airootfs.sfs";
-        return new NetPlan(ip, new NetImage(url, NetImageKind.Squashfs, HttpSpace, null, NetImage.DefaultIsoMountPoint),
-            [], NetPlan.DefaultLeaseDir, FlushAtSwitch: true);
+        var dir = (srv.EndsWith('/') ? srv : srv + "/") + imageDir;
+        var sum = CommonParameters.Flag(c, d, "checksum") ? dir + "/airootfs.sha512" : null;
+        return new NetPlan(ip, new NetImage(dir + "/airootfs.sfs", NetImageKind.Squashfs, HttpSpace, null,
+            NetImage.DefaultIsoMountPoint, sum), [], NetPlan.DefaultLeaseDir, FlushAtSwitch: true);
     }
 
     /// <summary>cow_directory, or archiso's default <c>persistent_&lt;archisolabel&gt;/&lt;arch&gt;</c>. Both end in

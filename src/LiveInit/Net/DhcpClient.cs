@@ -32,6 +32,11 @@ public sealed class DhcpClient(NetInterface nic, Action<string> log)
             var offer = Receive(s, xid, mac, Math.Min(wait, (int)(deadline - Environment.TickCount64)), DhcpType.Offer);
             wait = Math.Min(wait * 2, MaxWaitMs);
             if (offer is null) continue;
+            if (Unusable(offer) is { } why)
+            {
+                log($"DHCP offer from {offer.ServerId ?? offer.NextServer} on {nic.Name} ignored: {why}");
+                continue;
+            }
             log($"DHCP offer of {offer.YourAddress} from {offer.ServerId ?? offer.NextServer} on {nic.Name}");
             for (var r = 0; r < RequestTries && Environment.TickCount64 < deadline; r++)
             {
@@ -39,6 +44,11 @@ public sealed class DhcpClient(NetInterface nic, Action<string> log)
                     offer.ServerId, hostname));
                 var ack = Receive(s, xid, mac, RequestWaitMs, DhcpType.Ack, DhcpType.Nak);
                 if (ack is null) continue;
+                if (ack.Type == DhcpType.Ack && Unusable(ack) is { } bad)
+                {
+                    log($"DHCP ACK from {ack.ServerId} on {nic.Name} ignored: {bad}");
+                    break;
+                }
                 if (ack.Type == DhcpType.Ack) return ack;
                 log($"DHCP server {ack.ServerId} refused {offer.YourAddress} (NAK); starting over");
                 break;
@@ -86,6 +96,23 @@ public sealed class DhcpClient(NetInterface nic, Action<string> log)
             var reply = DhcpMessage.Parse(buf.AsSpan(0, n), xid, mac);
             if (reply is not null && wanted.Contains(reply.Type)) return reply;
         }
+    }
+
+    /// <summary>Why a server's answer cannot be configured (a hostile or broken server): the address must be
+    /// unicast (not 0.0.0.0, broadcast, multicast, loopback or class E), the mask 1-32 bits, the router in
+    /// unicast space too.</summary>
+    public static string? Unusable(DhcpReply r)
+    {
+        static bool Unicast(IPAddress a)
+        {
+            var b = a.GetAddressBytes();
+            return b[0] is not (0 or 127) && b[0] < 224 && !a.Equals(IPAddress.Broadcast);
+        }
+        if (!Unicast(r.YourAddress)) return $"{r.YourAddress} is not a unicast address";
+        if (r.Prefix is 0) return "a netmask of 0.0.0.0";
+        if (r.Router is { } gw && !Unicast(gw)) return $"router {gw} is not a unicast address";
+        if (r.Router is { } g && g.Equals(r.YourAddress)) return "the router is the offered address itself";
+        return null;
     }
 
     private static ushort Secs(long start) => (ushort)Math.Min(ushort.MaxValue, (Environment.TickCount64 - start) / 1000);

@@ -18,7 +18,8 @@ public sealed class FetchImage(NetImage image) : BootStep
         + $"{RamCopy.ExplicitMargin >> 20} MiB must fit in MemAvailable); resume with Range after a dropped "
         + "connection, retries with backoff"
         + (image.Kind == NetImageKind.Iso || image.IsoInnerPath is not null
-            ? $"; an ISO is loop-mounted at {image.IsoMountPoint} and its {image.IsoInnerPath} is the image" : "");
+            ? $"; an ISO is loop-mounted at {image.IsoMountPoint} and its {image.IsoInnerPath} is the image" : "")
+        + (image.ChecksumUrl is null ? "" : $"; verify it against {image.ChecksumUrl} (SHA-512)");
 
     public override void Run(BootContext ctx)
     {
@@ -55,16 +56,33 @@ public sealed class FetchImage(NetImage image) : BootStep
                 return (file, maxBytes);
             });
             file?.Dispose();
+            if (image.ChecksumUrl is { } sumUrl) Verify(ctx, http, Substitute(sumUrl, lease), dst);
             ctx.Log.Notice($"fetched {Tools.Common.Say.Size(result.Bytes)} in {result.ElapsedMs} ms ({result.Retries} retries, "
                 + $"{result.Resumes} resumed with Range)");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or BootFailure)
         {
             file?.Dispose();
             if (mounted) Undo(ctx, dst);
-            throw new BootFailure($"cannot fetch the image: {e.Message}", e);
+            throw e as BootFailure ?? new BootFailure($"cannot fetch the image: {e.Message}", e);
         }
         ctx.ImageFile = IsIso(dst) || image.Kind == NetImageKind.Iso ? MountIso(ctx, dst) : dst;
+    }
+
+    /// <summary>archiso's checksum over HTTP: the first word of the .sha512 file (at most 4 KiB) must be the
+    /// image's SHA-512.</summary>
+    private static void Verify(BootContext ctx, HttpDownload http, string sumUrl, string file)
+    {
+        using var sum = new MemoryStream();
+        http.Fetch(sumUrl, _ => (sum, Boot.Steps.VerifyChecksum.MaxSumFile));
+        var expected = System.Text.Encoding.ASCII.GetString(sum.ToArray())
+            .Split([' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.ToLowerInvariant();
+        string actual;
+        using (var f = File.OpenRead(file)) actual = Sha512.HashHex(f);
+        if (actual != expected)
+            throw new BootFailure($"the image fetched from the network does not match {sumUrl}: it is corrupt or was "
+                + "changed on the server. Fix the server's copy (or its .sha512), then reboot");
+        ctx.Log.Info($"checksum OK ({sumUrl})");
     }
 
     /// <summary>Loop-mounts the ISO in RAM and returns the image inside it.</summary>

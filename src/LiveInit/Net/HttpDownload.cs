@@ -88,7 +88,7 @@ public sealed class HttpDownload(Resolver resolver, Action<string> log)
                 else if (head.Status is >= 500 or 408 or 429 or 206)
                     throw new IOException($"{current}: HTTP {head.Status} {head.Reason}");
                 else throw new PermanentDownloadError($"{current}: the server answered HTTP {head.Status} {head.Reason}"
-                    + (head.Status == 404 ? " (is the path right? the server's folder listing shows what it has)" : ""));
+                    + (head.Status == 404 ? " (check the URL and the folder parameters against the server's files)" : ""));
                 long? length = head.ContentLength;
                 var announced = from == 0 ? length : ContentRange(head["Content-Range"])?.Size ?? total;
                 if (output is null)

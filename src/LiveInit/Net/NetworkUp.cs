@@ -9,6 +9,9 @@
 // sets BootContext.Lease. Host names resolve with `new Resolver(lease.DnsAddresses)` (own A-record resolver:
 // glibc's getaddrinfo does not work in the static binary). At switch_root, HandOverNetwork leaves the
 // configuration as it is (dracut) or flushes it (archiso), as NetPlan.FlushAtSwitch says.
+// A file over HTTP (Range resume, retries, bounded): `new HttpDownload(new Resolver(lease.DnsAddresses), log)
+// .Fetch(url, total => (seekableStream, maxBytes))` returns a DownloadResult; FetchImage uses it for the image
+// (into RAM, then BootContext.ImageFile), FetchSrms for liveinit.srm= URLs.
 using System.Net;
 using LiveInit.Boot;
 using LiveInit.Plan;

@@ -8,7 +8,7 @@ namespace LiveInit.Net;
 /// an address literal as it is, else an A query over UDP to each DNS server of the lease in turn, 2 s per try,
 /// 2 rounds; the first non-empty answer wins. A server that says NXDOMAIN ends the search.
 /// </summary>
-public sealed class Resolver(IReadOnlyList<IPAddress> servers)
+public sealed class Resolver(IReadOnlyList<IPAddress> servers, int port = 53)
 {
     private const int TryMs = 2000, Rounds = 2;
 
@@ -23,7 +23,7 @@ public sealed class Resolver(IReadOnlyList<IPAddress> servers)
         for (var round = 0; round < Rounds; round++)
             foreach (var server in Servers)
             {
-                var found = Ask(server, host, out var rcode);
+                var found = Ask(new IPEndPoint(server, port), host, out var rcode);
                 if (found is { Count: > 0 }) return found;
                 if (rcode == 3) throw new IOException($"the DNS server {server} says '{host}' does not exist (NXDOMAIN)");
             }
@@ -31,14 +31,14 @@ public sealed class Resolver(IReadOnlyList<IPAddress> servers)
             + $"({Rounds} rounds of {TryMs / 1000} s); use the server's IP address in the URL");
     }
 
-    private static List<IPAddress>? Ask(IPAddress server, string host, out int rcode)
+    private static List<IPAddress>? Ask(IPEndPoint server, string host, out int rcode)
     {
         rcode = -1;
         var id = (ushort)Random.Shared.Next(65536);
         using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         try
         {
-            s.Connect(new IPEndPoint(server, 53));
+            s.Connect(server);
             s.Send(DnsQuery.Build(id, host));
             var buf = new byte[1500];
             var end = Environment.TickCount64 + TryMs;

@@ -27,8 +27,10 @@ public enum NetImageKind { Squashfs, Iso }
 
 /// <summary>The root image fetched over HTTP into a tmpfs at <see cref="RamDir"/> (sized with copytoram's
 /// budget), then booted as a copy in RAM. An ISO is loop-mounted at <see cref="IsoMountPoint"/> and
-/// <see cref="IsoInnerPath"/> inside it is the image. <see cref="Url"/> may hold <c>${pxeserver}</c>.</summary>
-public sealed record NetImage(string Url, NetImageKind Kind, string RamDir, string? IsoInnerPath, string IsoMountPoint)
+/// <see cref="IsoInnerPath"/> inside it is the image. <see cref="Url"/> may hold <c>${pxeserver}</c>.
+/// <see cref="ChecksumUrl"/>: archiso's <c>checksum</c>, a .sha512 file whose first word the image must match.</summary>
+public sealed record NetImage(string Url, NetImageKind Kind, string RamDir, string? IsoInnerPath, string IsoMountPoint,
+    string? ChecksumUrl = null)
 {
     public const string DefaultRamDir = "/run/liveinit/netimage", DefaultIsoMountPoint = "/run/liveinit/netiso";
 }

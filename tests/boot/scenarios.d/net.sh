@@ -67,7 +67,8 @@ s_net_dracut_iso() {
 }
 
 s_net_resume() {
-  # the server dies after 300000 bytes of the image; a watcher starts it again on the same port a second later
+  # the server dies after 300000 bytes of the image; a watcher starts it again on the same port a second later;
+  # archiso's checksum then proves the resumed file is byte for byte the server's
   local l=$OUT/net-resume.log; net_httpd net-resume --die-after 300000
   local first=$NET_PID port=$NET_PORT
   (
@@ -77,10 +78,12 @@ s_net_resume() {
       --log "$OUT/net-resume.http.log" </dev/null >/dev/null 2>&1
   ) &
   local watcher=$!
-  INITRD=$(net_initrd) "$BOOT" "$l" "$TMO" "ip=dhcp archiso_http_srv=http://10.0.2.2:$port/ archisobasedir=sysresccd" $(net_nic)
+  INITRD=$(net_initrd) "$BOOT" "$l" "$TMO" \
+    "ip=dhcp archiso_http_srv=http://10.0.2.2:$port/ archisobasedir=sysresccd checksum" $(net_nic)
   kill "$first" "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null
   expect boot/net-server-killed-download-resumes "$l" 'trying again in' "resuming http://10.0.2.2:$port/sysresccd/x86_64/airootfs.sfs at" \
-    'fetched [0-9.]+ [KMG]iB .*[1-9][0-9]* resumed with Range' 'LIVEINIT-ROOT-REACHED' 'LIVEINIT-ROOT-DONE'
+    'fetched [0-9.]+ [KMG]iB .*[1-9][0-9]* resumed with Range' \
+    "checksum OK \\(http://10.0.2.2:$port/sysresccd/x86_64/airootfs.sha512\\)" 'LIVEINIT-ROOT-REACHED' 'LIVEINIT-ROOT-DONE'
   expect boot/net-resume-server-log "$OUT/net-resume.http.log" 'DIED after 300000 bytes' \
     'GET /sysresccd/x86_64/airootfs.sfs range=bytes=[1-9][0-9]*-'
 }
@@ -159,4 +162,15 @@ s_net_load() {
   echo "$r" >"$OUT/net-load.txt"
   if [ $rc -eq 0 ]; then echo "PASS net/load-32-clients-same-sha512 ($r)"
   else echo "FAIL net/load-32-clients-same-sha512: $r (see $OUT/net-load)"; fi
+}
+
+s_net_missing_image() {
+  # a wrong archisobasedir: the server answers 404 once (not retried), the boot stops with the URL and the status
+  local l=$OUT/net-missing.log; net_httpd net-missing
+  INITRD=$(net_initrd) "$BOOT" "$l" "$TMO" \
+    "ip=dhcp archiso_http_srv=http://10.0.2.2:$NET_PORT/ archisobasedir=nope rd.emergency=poweroff" $(net_nic)
+  kill "$NET_PID" 2>/dev/null
+  expect boot/net-missing-image-named "$l" \
+    "cannot fetch the image: http://10.0.2.2:$NET_PORT/nope/x86_64/airootfs.sfs: the server answered HTTP 404" 'reboot: Power down'
+  refuse boot/net-missing-image-not-retried "$l" 'trying again in' 'LIVEINIT-ROOT-REACHED'
 }
