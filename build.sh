@@ -12,20 +12,23 @@ ROOT=$PWD
 ART=$ROOT/artifacts
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-publish() {
+publish() {  # NAME=liveinit-tls publish -p:LiveInitTls=true: another variant beside the default agent
+  local name=${NAME:-liveinit}
   mkdir -p "$ART"
-  dotnet publish src/LiveInit/LiveInit.csproj -c Release -r linux-x64 -o "$ART/publish" -nologo -v quiet \
-    -p:TreatWarningsAsErrors=true "$@" >"$ART/publish.log" 2>&1 || { cat "$ART/publish.log"; exit 1; }
-  if grep -E "warning (IL|AOT)[0-9]+" "$ART/publish.log"; then echo "trim/AOT warnings are errors" >&2; exit 1; fi
-  cp "$ART/publish/liveinit" "$ART/liveinit"
-  echo "built $ART/liveinit ($(stat -c %s "$ART/liveinit") bytes): $(file -b "$ART/liveinit" | cut -d, -f1-4)"
+  dotnet publish src/LiveInit/LiveInit.csproj -c Release -r linux-x64 -o "$ART/publish-$name" -nologo -v quiet \
+    -p:TreatWarningsAsErrors=true "$@" >"$ART/publish-$name.log" 2>&1 || { cat "$ART/publish-$name.log"; exit 1; }
+  if grep -E "warning (IL|AOT)[0-9]+" "$ART/publish-$name.log"; then echo "trim/AOT warnings are errors" >&2; exit 1; fi
+  cp "$ART/publish-$name/liveinit" "$ART/$name"
+  echo "built $ART/$name ($(stat -c %s "$ART/$name") bytes): $(file -b "$ART/$name" | cut -d, -f1-4)"
 }
 
 case "${1:-build}" in
   build) publish ;;
+  tls) NAME=liveinit-tls publish -p:LiveInitTls=true ;;   # https (needs libssl-dev)
   test)
     bash tests/setup.sh
     publish
+    NAME=liveinit-tls publish -p:LiveInitTls=true   # the https variant, for the verify_https boot
     exec bash tests/run-all.sh ;;
   demo)
     bash tests/setup.sh

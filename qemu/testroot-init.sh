@@ -20,6 +20,7 @@ for m in /run/archiso/bootmnt /run/archiso/cowspace /run/initramfs/live /live/bo
   awk -v m="$m" '$2==m {f=1} END {exit !f}' /proc/mounts && echo "MOUNT-VISIBLE $m"
 done
 [ -e /init ] && echo "INITRAMFS-LEFTOVER"
+[ -b /dev/nbd0 ] && echo "NBD0-MOUNTS $(awk '$1=="/dev/nbd0" {printf "%s(%s) ", $2, $3}' /proc/mounts)"
 # network boots: the lease LiveInit wrote, and the addresses still configured (the hand-over)
 [ -f /run/liveinit/net/lease.env ] && (. /run/liveinit/net/lease.env
   echo "NET-LEASE $INTERFACE $IPADDR/$PREFIX gw=$GATEWAY dns=$DNS method=$METHOD")

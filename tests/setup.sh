@@ -14,6 +14,8 @@ missing=$(for p in $pkgs; do
 # the package and distro-hook tests (tests/package, tests/hooks, tests/peers)
 for p in debootstrap lintian scdoc man-db; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=" $p"; done
+# signatures, NBD and https (issue 12): the openssl CLI, an NBD server, static OpenSSL for ./build.sh tls, CAs
+for p in openssl nbdkit libssl-dev ca-certificates; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=" $p"; done
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "setup: missing packages:" $missing "- run as root (or: sudo apt-get install" $missing ")" >&2; exit 1

@@ -23,9 +23,14 @@ public static class BootSequence
         if (plan.Medium.Device is null && plan.Medium.SearchFile is null && plan.ImageFile is null && netImage is null)
             return steps;
         var mp = plan.Medium.MountPoint;
-        if (netImage is not null) steps.Add(new Net.FetchImage(netImage));   // no medium: the image is in RAM
+        if (netImage is not null)
+        {
+            steps.Add(new Net.FetchImage(netImage));   // no medium: the image is in RAM
+            if (plan.Verify is not null) steps.Add(new VerifyFetchedSignature(netImage, plan.Verify));
+        }
         else
         {
+            if (plan.Medium.Nbd is { } nbd) steps.Add(new ConnectNbd(nbd, plan.Medium.WaitSeconds));
             steps.Add(plan.ImageFile is null
                 ? new FindMedium(plan.Medium, plan.Image.Candidates)
                 : new OpenImageFile(plan.ImageFile, plan.Medium));
@@ -44,11 +49,13 @@ public static class BootSequence
             }
             if (plan.Remaster.Action != RemasterAction.None) steps.Add(new ApplyRemaster(plan.Remaster, mp));
             if (plan.Image.CopyToRam != ImageCopy.No) steps.Add(new CopyImageToRam(plan.Image, mp, plan.Srm));
+            if (plan.Verify is not null) steps.Add(new VerifySignature(plan.Image, plan.Verify, mp));
             if (plan.Image.ChecksumFile is not null) steps.Add(new VerifyChecksum(plan.Image, mp));
         }
         steps.Add(new MountImage(plan.Image, mp, layout?.MediumMayBeImage == true && netImage is null));
-        if (plan.Srm.Enabled && netImage is null) steps.Add(new MountSrms(plan.Srm, mp));
-        if (plan.Net is { SrmUrls.Count: > 0 } withSrms) steps.Add(new Net.FetchSrms(withSrms, plan.Srm.MountRoot));
+        if (plan.Srm.Enabled && netImage is null) steps.Add(new MountSrms(plan.Srm, mp, plan.Verify));
+        if (plan.Net is { SrmUrls.Count: > 0 } withSrms)
+            steps.Add(new Net.FetchSrms(withSrms, plan.Srm.MountRoot, plan.Verify));
         steps.Add(new PrepareWritable(plan.Writable));
         steps.Add(new AssembleRoot(plan.Image, plan.Writable, options.NewRoot));
         if (plan.Writable is LiveBootPersistence) steps.Add(new MountPersistentPaths(options.NewRoot));

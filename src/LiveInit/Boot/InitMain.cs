@@ -52,7 +52,7 @@ public static class InitMain
         KernelCommandLine cmdline;
         try { cmdline = cmdlineText is not null ? KernelCommandLine.Parse(cmdlineText) : KernelCommandLine.FromProc(); }
         catch (IOException) { cmdline = KernelCommandLine.Parse(""); }
-        var plan = state.Plan = DialectSelector.Plan(cmdline, InitramfsDefaults.Load());
+        var plan = state.Plan = DialectSelector.Plan(cmdline, InitramfsDefaults.Load(), Verify.TrustStore.Load());
         log.Quiet = plan.Log.Quiet;
         log.Debug = plan.Log.Debug;
         log.LogLevel = plan.Log.LogLevel;

@@ -3,6 +3,7 @@ using LiveInit.Boot;
 using LiveInit.Cmdline;
 using LiveInit.Dialects;
 using LiveInit.Plan;
+using LiveInit.Verify;
 
 namespace LiveInit.Cli;
 
@@ -11,7 +12,7 @@ public static class ExplainCommand
 {
     public static int Run(string[] args)
     {
-        var o = Options.Parse(args, ["cmdline", "format", "initramfs-config", "medium", "device"]);
+        var o = Options.Parse(args, ["cmdline", "format", "initramfs-config", "trusted-keys", "medium", "device"]);
         var format = o.Get("format") ?? "text";
         if (format is not ("text" or "json")) throw new UsageException($"--format must be text or json, not '{format}'");
         var cmdline = o.Get("cmdline") is { } text ? KernelCommandLine.Parse(text) : KernelCommandLine.FromProc();
@@ -19,9 +20,13 @@ public static class ExplainCommand
         if (config is not null && !File.Exists(config))
             throw new UsageException($"--initramfs-config: {config} does not exist");
         // in the initramfs (or with --initramfs-config) the image's own emergency default counts, as at boot
+        // and so do its trusted keys (or --trusted-keys DIR: the folder mkinitramfs --trust-key fills)
+        var keys = o.Get("trusted-keys") is { } dir
+            ? TrustStore.Load(dir, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dir))!, "verify.conf"))
+            : TrustStore.Load();
         var defaults = InitramfsDefaults.Load(config ?? InitramfsDefaults.DefaultPath);
         if (o.Get("medium") is { } medium) cmdline = Detect(cmdline, medium, o.Get("device") ?? "/dev/medium");
-        Console.Out.Write(Render(cmdline, format, defaults));
+        Console.Out.Write(Render(cmdline, format, defaults, keys));
         return 0;
     }
 
@@ -47,9 +52,10 @@ public static class ExplainCommand
         return KernelCommandLine.Parse($"{extra} {cmdline.Raw}");
     }
 
-    public static string Render(KernelCommandLine cmdline, string format, InitramfsDefaults? image = null)
+    public static string Render(KernelCommandLine cmdline, string format, InitramfsDefaults? image = null,
+        TrustStore? keys = null)
     {
-        var plan = DialectSelector.Plan(cmdline, image);
+        var plan = DialectSelector.Plan(cmdline, image, keys);
         var steps = BootSequence.For(plan).Select(s => s.Describe()).ToList();
         if (format == "text") return PlanText.Render(plan, steps);
         var context = new PlanJsonContext(new JsonSerializerOptions(PlanJsonContext.Default.Options)

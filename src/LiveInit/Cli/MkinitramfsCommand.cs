@@ -1,5 +1,6 @@
 using LiveInit.Initramfs;
 using LiveInit.Plan;
+using LiveInit.Verify;
 
 namespace LiveInit.Cli;
 
@@ -10,8 +11,11 @@ public static class MkinitramfsCommand
     {
         var o = Options.Parse(args,
             ["modules-root", "kernel-release", "output", "busybox", "module", "agent", "compress-modules", "emergency",
-             "extra-module"],
-            ["no-busybox", "net"]);
+             "extra-module", "trust-key", "ca-cert"],
+            ["no-busybox", "allow-unsigned", "net", "tls"]);
+        var trust = TrustedKeys(o.GetAll("trust-key"));
+        if (o.Has("allow-unsigned") && trust.Count == 0)
+            throw new UsageException("--allow-unsigned needs at least one --trust-key");
         var compress = o.Get("compress-modules");
         if (compress is not (null or "xz")) throw new UsageException($"--compress-modules takes xz, not '{compress}'");
         FailureAction? emergency = null;
@@ -45,9 +49,12 @@ public static class MkinitramfsCommand
                 Console.Error.WriteLine("liveinit mkinitramfs: warning: no busybox found (install busybox-static or "
                                         + "give --busybox); the emergency shell will be missing");
         }
-        var net = o.Has("net");
+        var net = o.Has("net") || o.Has("tls");
+        var caBundle = o.Has("tls") ? CaBundle(o.GetAll("ca-cert")) : null;
+        if (caBundle is null && o.GetAll("ca-cert").Count > 0) throw new UsageException("--ca-cert needs --tls");
         var wanted = InitramfsBuilder.DefaultModules.Concat(o.GetAll("module")).ToList();
         if (net) wanted.AddRange(InitramfsBuilder.NetModules);
+        if (net) wanted.Add("nbd");   // archiso_nbd_srv=, root=live:nbd://
         var set = ModuleSet.Load(root);
         foreach (var extra in o.GetAll("extra-module"))
         {
@@ -61,17 +68,66 @@ public static class MkinitramfsCommand
         var tmp = output + ".tmp";
         InitramfsBuilder.Result result;
         using (var f = File.Create(tmp))
-            result = InitramfsBuilder.Build(agent, set, kver, wanted, busybox, f, compress, emergency, net);
+            result = InitramfsBuilder.Build(agent, set, kver, wanted, busybox, f, compress, emergency, net,
+                new InitramfsBuilder.Trust(trust, o.Has("allow-unsigned")), caBundle);
         File.Move(tmp, output, overwrite: true);
         foreach (var m in result.Missing.Where(m => !net || !InitramfsBuilder.NetModules.Contains(m)))
             Console.Error.WriteLine($"liveinit mkinitramfs: note: module {m} is neither in {root} nor built in; skipped");
         var policy = emergency is { } a
             ? $"; emergency policy {FailureActions.Name(a)} ({InitramfsDefaults.DefaultPath})"
             : "";
+        foreach (var (name, key) in trust)
+            Console.Out.WriteLine($"trusted key {name}: {key.Kind}, SHA-256 {key.Fingerprint} "
+                                  + $"({TrustStore.DefaultDirectory}/{name})");
         Console.Out.WriteLine($"{output}: {result.Bytes} bytes ({result.Bytes / 1024.0 / 1024.0:F2} MiB gzip), "
                               + $"{result.Files} entries, {result.Modules} modules for {kver}{policy}"
                               + (net ? "; network boot (NIC drivers)" : ""));
         return 0;
+    }
+
+    /// <summary>Each --trust-key file parsed (a private key, a certificate or an unknown algorithm is a usage
+    /// error that says what to give), named by its file name with .pem, made unique.</summary>
+    private static List<(string Name, PublicKey Key)> TrustedKeys(IReadOnlyList<string> files)
+    {
+        var list = new List<(string, PublicKey)>();
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            if (!File.Exists(file)) throw new UsageException($"--trust-key: {file} does not exist");
+            if (new FileInfo(file).Length > KeyFile.MaxBytes)
+                throw new UsageException($"--trust-key: {file} is larger than {KeyFile.MaxBytes} bytes: not a public key");
+            PublicKey key;
+            try { key = KeyFile.Parse(File.ReadAllBytes(file)); }
+            catch (FormatException e) { throw new UsageException($"--trust-key: {file}: {e.Message}"); }
+            var stem = new string(Path.GetFileNameWithoutExtension(file)
+                .Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_').ToArray());
+            if (stem.Length == 0 || stem[0] == '.') stem = "key" + stem;
+            var name = stem + ".pem";
+            for (var n = 2; !taken.Add(name); n++) name = $"{stem}-{n}.pem";
+            list.Add((name, key));
+        }
+        return list;
+    }
+
+    /// <summary>--tls: the build host's CA certificates (Debian's bundle) and every --ca-cert, for the TLS agent.
+    /// </summary>
+    private static byte[] CaBundle(IReadOnlyList<string> extra)
+    {
+        const string host = "/etc/ssl/certs/ca-certificates.crt";
+        var text = new System.Text.StringBuilder();
+        if (File.Exists(host)) text.Append(File.ReadAllText(host));
+        else Console.Error.WriteLine($"liveinit mkinitramfs: warning: {host} is missing (install ca-certificates); "
+                                     + "only the --ca-cert files are trusted");
+        foreach (var f in extra)
+        {
+            if (!File.Exists(f)) throw new UsageException($"--ca-cert: {f} does not exist");
+            var pem = File.ReadAllText(f);
+            if (!pem.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+                throw new UsageException($"--ca-cert: {f} holds no PEM certificate");
+            text.Append('\n').Append(pem);
+        }
+        if (text.Length == 0) throw new UsageException("--tls: no CA certificate to trust (give --ca-cert FILE)");
+        return System.Text.Encoding.ASCII.GetBytes(text.ToString());
     }
 
     private static string? FindOnPath(string name)

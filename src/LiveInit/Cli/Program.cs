@@ -85,9 +85,10 @@ public static class Program
         liveinit - early-boot agent for live Linux systems
 
         usage:
-          liveinit explain [--cmdline STRING] [--format text|json] [--initramfs-config FILE]
+          liveinit explain [--cmdline STRING] [--format text|json] [--initramfs-config FILE] [--trusted-keys DIR]
               print the boot plan for a kernel command line (default: /proc/cmdline); touches nothing.
-              The emergency policy includes the image's default (FILE, else /etc/liveinit/initramfs.conf)
+              The emergency policy includes the image's default (FILE, else /etc/liveinit/initramfs.conf),
+              the signature policy its trusted keys (DIR, else /etc/liveinit/trusted-keys)
               [--medium DIR [--device DEV]]: with no dialect parameter, detect the layout on a mounted medium
           liveinit probe [--format export|json] [PATH...]
               identify filesystems and partition tables like blkid -p (default: every block device)
@@ -95,10 +96,15 @@ public static class Program
               the /dev/disk/by-id and by-path names udev would give each device, computed from sysfs
           liveinit mkinitramfs --modules-root DIR [--kernel-release KVER] --output FILE
                                [--busybox PATH] [--module NAME...] [--extra-module FILE.ko...] [--compress-modules xz]
-                               [--emergency shell|reboot|poweroff] [--net]
+                               [--emergency shell|reboot|poweroff] [--net] [--trust-key KEY.pem...]
+                               [--allow-unsigned] [--tls [--ca-cert CA.pem...]]
               write a reproducible gzip newc initramfs with liveinit as /init; --emergency sets what a
               fatal boot error ends in (the command line can make it stricter, never weaker); --net adds
-              NIC drivers for network boots (ip=, archiso_http_srv=, root=live:http://...)
+              NIC drivers for network boots (ip=, archiso_http_srv=, root=live:http://...); --trust-key
+              bakes in a public key (RSA or EC P-256): the image and SRMs then need a <file>.sig made by
+              openssl dgst -sha256 -sign that verifies, and unsigned files are refused unless --allow-unsigned;
+              --tls (with --agent artifacts/liveinit-tls from ./build.sh tls) bakes in the host's CA certificates
+              and the --ca-cert files for https:// downloads
           liveinit remaster-step --medium DIR [--bdir antiX] [--sqname linuxfs] [--rollback|--noremaster]
                                  [--persist-root] [--stop-after N]
               test and repair aid: the antiX remaster step of the boot on a medium mounted elsewhere

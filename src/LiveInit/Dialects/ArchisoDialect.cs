@@ -16,12 +16,13 @@ public sealed class ArchisoDialect : IDialect
 
     public string Name => "archiso";
     public IReadOnlyList<string> MediumParameters { get; } =
-        ["archisolabel", "archisodevice", "archisosearchuuid", "img_dev", "img_label", "img_loop", "archiso_http_srv"];
+        ["archisolabel", "archisodevice", "archisosearchuuid", "img_dev", "img_label", "img_loop", "archiso_http_srv",
+            NbdParameters.ArchisoServer];
     public IReadOnlyList<string> Parameters { get; } =
     [
         "archisolabel", "archisodevice", "archisosearchuuid", "archisobasedir", "arch", "cow_label", "cow_device",
         "cow_directory", "cow_flags", "cow_spacesize", "loadsrm", "copytoram", "checksum", "archiso_http_srv",
-        "img_dev", "img_label", "img_loop", "img_flags",
+        "img_dev", "img_label", "img_loop", "img_flags", NbdParameters.ArchisoServer, NbdParameters.ArchisoName,
     ];
 
     /// <summary>archiso_pxe_http's tmpfs for the fetched image.</summary>
@@ -40,9 +41,19 @@ public sealed class ArchisoDialect : IDialect
         var net = Http(c, d, imageDir);
         var medium = isoFile is null && net is null ? Medium(c, d, label, imageDir)
             : new MediumPlan(null, null, ScanScope.All, BootMount, CommonParameters.WaitSeconds(c, d), false);
+        var nbd = net is null ? NbdParameters.Archiso(c, d) : null;
+        if (nbd is not null)
+        {
+            // archiso_pxe_nbd: the export is the medium at /dev/nbd0; copytoram unless copytoram=n
+            if (c.Has("archisodevice") || label is not null || c.Has("archisosearchuuid"))
+                d.Warn(NbdParameters.ArchisoServer, "wins: the medium is the NBD export");
+            medium = medium with { Device = new DeviceSpec(DeviceSpecKind.Path, nbd.Device), SearchFile = null, Nbd = nbd };
+        }
+        else if (net is not null && c.Has(NbdParameters.ArchisoServer))
+            d.Warn(NbdParameters.ArchisoServer, "archiso_http_srv is given too and wins");
         var image = new ImagePlan(
             [$"{imageDir}/airootfs.sfs", $"{imageDir}/airootfs.erofs"],
-            net is null ? CopyMode(c, d) : ImageCopy.Yes,
+            net is not null || (nbd is not null && !c.Has("copytoram")) ? ImageCopy.Yes : CopyMode(c, d),
             CommonParameters.Flag(c, d, "checksum") ? $"{imageDir}/airootfs.sha512" : null,
             ["airootfs.img"],
             ImageMount);
@@ -146,6 +157,7 @@ public sealed class ArchisoDialect : IDialect
             return new MediumPlan(device, null, ScanScope.All, BootMount, wait, false);
         }
         if (label is not null) return new MediumPlan(DeviceSpec.ByLabel(label), null, ScanScope.All, BootMount, wait, false);
+        if (c.Has(NbdParameters.ArchisoServer)) return new MediumPlan(null, null, ScanScope.All, BootMount, wait, false);
         d.Error("archisolabel", $"neither archisolabel= nor archisodevice= names the medium; searching every device for {imageDir}/airootfs.sfs");
         return new MediumPlan(null, $"{imageDir}/airootfs.sfs", ScanScope.All, BootMount, wait, false);
     }

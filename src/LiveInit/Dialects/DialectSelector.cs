@@ -1,5 +1,6 @@
 using LiveInit.Cmdline;
 using LiveInit.Plan;
+using LiveInit.Verify;
 
 namespace LiveInit.Dialects;
 
@@ -28,9 +29,17 @@ public static class DialectSelector
         _ => c.Has(key),
     };
 
-    public static BootPlan Plan(KernelCommandLine c, InitramfsDefaults? image = null)
+    public static BootPlan Plan(KernelCommandLine c, InitramfsDefaults? image = null, TrustStore? keys = null)
     {
-        var plan = PlanCommandLine(c);
+        var plan = WithImageDefaults(c, PlanCommandLine(c), image);
+        if (keys is null) return plan;
+        var d = new Diagnostics();
+        var verify = SignaturePolicy.Resolve(c, keys, d);
+        return plan with { Verify = verify, Diagnostics = [.. plan.Diagnostics, .. d.Items] };
+    }
+
+    private static BootPlan WithImageDefaults(KernelCommandLine c, BootPlan plan, InitramfsDefaults? image)
+    {
         if (image is null || image == InitramfsDefaults.None) return plan;
         // the dialect already reported the command line's own problems; only what the image adds is new
         var d = new Diagnostics();

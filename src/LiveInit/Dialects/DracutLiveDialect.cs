@@ -47,8 +47,17 @@ public sealed class DracutLiveDialect : IDialect
         var root = c.Get("root");
         string? err = null;
         var net = Http(c, d, root, imagePath);
+        NbdSource? nbd = null;
         if (net is not null) medium = new MediumPlan(null, null, ScanScope.All, BootMount, wait, rw);
+        else if (root is not null && root.StartsWith("live:nbd:", StringComparison.OrdinalIgnoreCase)
+            && NbdParameters.TryUrl(root[5..], out nbd, out err))
+        {
+            medium = new MediumPlan(new DeviceSpec(DeviceSpecKind.Path, nbd!.Device), null, ScanScope.All, BootMount,
+                wait, false, nbd);
+            NbdParameters.NeedsNetwork(c, d, "root");
+        }
         else if (root is not null && root.StartsWith("live:", StringComparison.Ordinal)
+            && !root.StartsWith("live:nbd:", StringComparison.OrdinalIgnoreCase)
             && DeviceSpec.TryParse(root[5..], out var spec, out err))
             medium = new MediumPlan(spec, null, ScanScope.All, BootMount, wait, rw);
         else

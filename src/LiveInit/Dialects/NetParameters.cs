@@ -101,10 +101,10 @@ public static class NetParameters
         try
         {
             var u = HttpUrl.Parse(probe);
-            if (u.Secure)
+            if (u.Secure && !Net.Tls.Available)
             {
-                d.Error(key, $"'{value}': https:// is not supported in the initramfs (no TLS there); use http:// "
-                    + "and a checksum or signature");
+                d.Error(key, $"'{value}': https:// needs the TLS agent (./build.sh tls, mkinitramfs --net "
+                    + "--agent artifacts/liveinit-tls); or use http:// and a checksum or signature");
                 return null;
             }
             return value;

@@ -33,11 +33,16 @@ public static class InitramfsBuilder
 
     public sealed record Result(long Bytes, int Files, int Modules, IReadOnlyList<string> Missing);
 
+    /// <summary>Keys to bake into etc/liveinit/trusted-keys (canonical PEM of the public key only) and the
+    /// policy for unsigned files (etc/liveinit/verify.conf), see <see cref="Verify.TrustStore"/>.</summary>
+    public sealed record Trust(IReadOnlyList<(string Name, Verify.PublicKey Key)> Keys, bool AllowUnsigned);
+
     /// <param name="compressModules">"xz" stores modules as .ko.xz (as kbuild compresses them), for kernels and
     /// initramfs generators that expect that; null stores them uncompressed.</param>
     /// <param name="emergency">the image's emergency policy (mkinitramfs --emergency); null writes no config.</param>
     public static Result Build(string agent, ModuleSet modules, string kernelRelease, IEnumerable<string> wanted, string? busybox, Stream output,
-        string? compressModules = null, Plan.FailureAction? emergency = null, bool net = false)
+        string? compressModules = null, Plan.FailureAction? emergency = null, bool net = false, Trust? trust = null,
+        byte[]? caBundle = null)
     {
         var suffix = compressModules is null ? "" : "." + compressModules;
         var set = modules.Closure(wanted, out var missing);
@@ -53,6 +58,20 @@ public static class InitramfsBuilder
             var conf = System.Text.Encoding.UTF8.GetBytes(Plan.InitramfsDefaults.Render(policy));
             entries["etc/liveinit/initramfs.conf"] = w => w.File("etc/liveinit/initramfs.conf", conf);
         }
+        if (trust is { Keys.Count: > 0 })
+        {
+            Dir("etc");
+            Dir("etc/liveinit");
+            Dir("etc/liveinit/trusted-keys");
+            foreach (var (name, key) in trust.Keys)
+            {
+                var path = $"etc/liveinit/trusted-keys/{name}";
+                var pem = System.Text.Encoding.ASCII.GetBytes(Verify.KeyFile.ToPem(key));
+                entries[path] = w => w.File(path, pem);
+            }
+            var conf = System.Text.Encoding.UTF8.GetBytes(Verify.TrustStore.RenderConfig(trust.AllowUnsigned));
+            entries["etc/liveinit/verify.conf"] = w => w.File("etc/liveinit/verify.conf", conf);
+        }
         if (net)
         {
             Dir("etc");
@@ -61,6 +80,11 @@ public static class InitramfsBuilder
             var mark = System.Text.Encoding.UTF8.GetBytes("# liveinit mkinitramfs --net: NIC drivers in this image\n"
                 + string.Concat(present.Select(m => m + "\n")));
             entries[NetMarkPath] = w => w.File(NetMarkPath, mark);
+        }
+        if (caBundle is not null)   // mkinitramfs --tls: what the TLS agent verifies servers against
+        {
+            foreach (var d in new[] { "etc", "etc/ssl", "etc/ssl/certs" }) Dir(d);
+            entries["etc/ssl/certs/ca-certificates.crt"] = w => w.File("etc/ssl/certs/ca-certificates.crt", caBundle);
         }
         var agentBytes = File.ReadAllBytes(agent);
         entries["init"] = w => w.File("init", agentBytes, 0x1ED);

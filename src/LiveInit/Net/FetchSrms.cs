@@ -11,11 +11,12 @@ namespace LiveInit.Net;
 /// root and stacked above the image and the medium's SRMs, the first URL topmost. A module that cannot be
 /// fetched or mounted is skipped with an error, as a broken SRM on a medium is.
 /// </summary>
-public sealed class FetchSrms(NetPlan net, string mountRoot) : BootStep
+public sealed class FetchSrms(NetPlan net, string mountRoot, VerifyPlan? verify = null) : BootStep
 {
     public override string Describe() =>
         $"fetch {net.SrmUrls.Count} SRM(s) over HTTP into RAM ({net.SrmDir}) and stack them above the image, the "
-        + $"first topmost: {string.Join(' ', net.SrmUrls)}";
+        + $"first topmost: {string.Join(' ', net.SrmUrls)}"
+        + (verify is null ? "" : $"; each one's <url>{VerifyPlan.Suffix} must verify with a trusted key");
 
     public override void Run(BootContext ctx)
     {
@@ -49,6 +50,12 @@ public sealed class FetchSrms(NetPlan net, string mountRoot) : BootStep
                 {
                     var r = http.Fetch(url, _ => (f, budget - used));
                     used += r.Bytes;
+                }
+                if (verify is not null && HttpSignature.Check(ctx, verify, lease, url, file) is { } refusal)
+                {
+                    Native.Libc.TryUnlink(file);
+                    ctx.Log.Error($"SRM {url} refused: {refusal}");
+                    continue;
                 }
                 Mounts.MountImage(ctx, file, targets[i], readOnly: true, expectType: "squashfs");
                 mounted.Add(targets[i]);

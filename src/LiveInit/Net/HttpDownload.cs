@@ -49,10 +49,9 @@ public sealed class HttpDownload(Resolver resolver, Action<string> log)
             string? failure;
             try
             {
-                if (current.Secure) throw new PermanentDownloadError($"{current}: https:// is not supported in the "
-                    + "initramfs (no TLS there); serve the file over http://");
                 using var socket = Connect(current);
-                using var net = new NetworkStream(socket, ownsSocket: false);
+                using var plain = new NetworkStream(socket, ownsSocket: false);
+                using var net = current.Secure ? Tls.Wrap(plain, current.Host) : plain;
                 var range = offset > 0 ? $"Range: bytes={offset}-\r\n" + (validator is null ? "" : $"If-Range: {validator}\r\n") : "";
                 net.Write(Encoding.ASCII.GetBytes($"GET {current.Target} HTTP/1.1\r\nHost: {current.HostHeader}\r\n"
                     + $"User-Agent: liveinit/{Cli.Program.Version}\r\nAccept: */*\r\nAccept-Encoding: identity\r\n"

@@ -21,7 +21,8 @@ public sealed record BootPlan(
     LayoutPlan? Layout = null,
     OverlayRootPlan? OverlayRoot = null,
     ImageFilePlan? ImageFile = null,
-    NetPlan? Net = null)
+    NetPlan? Net = null,
+    VerifyPlan? Verify = null)
 {
     public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
 }
@@ -29,14 +30,16 @@ public sealed record BootPlan(
 public enum ScanScope { Removable, All }
 
 /// <summary>Where the boot medium is. Either <see cref="Device"/> names it, or every device in
-/// <see cref="Scope"/> is searched for <see cref="SearchFile"/>.</summary>
+/// <see cref="Scope"/> is searched for <see cref="SearchFile"/>. <see cref="Nbd"/>: the device is an NBD export,
+/// connected first.</summary>
 public sealed record MediumPlan(
     DeviceSpec? Device,
     string? SearchFile,
     ScanScope Scope,
     string MountPoint,
     int WaitSeconds,
-    bool ReadWrite);
+    bool ReadWrite,
+    NbdSource? Nbd = null);
 
 public enum ImageCopy { No, Yes, Auto }
 

@@ -22,6 +22,7 @@ public static class PlanText
                     + $" (mounted read-only without journal replay at {f.HostMountPoint}"
                     + (f.HostOptions is { } o ? $", options {o}" : "") + "), loop-attached read-only";
         }
+        if (m.Nbd is { } nbd) where = $"the NBD export {nbd} as {nbd.Device} (a squashfs export is the image itself)";
         s.AppendLine($"  medium:    {where}, mounted {(m.ReadWrite ? "read-write" : "read-only")} at {m.MountPoint}; wait up to {m.WaitSeconds} s");
         if (plan.OverlayRoot is { } ovr)
             s.AppendLine($"  root:      the root device at {OverlayRootPlan.RootBase} "
@@ -34,6 +35,7 @@ public static class PlanText
             ? $"  srm:       load every {Join(plan.Srm.Directory, "*" + plan.Srm.Extension)} (alphabetical, the "
               + $"{(plan.Srm.LastOnTop ? "last" : "first")} is topmost); SRM loading on"
             : "  srm:       off");
+        if (plan.Verify is { } v) s.AppendLine($"  verify:    {Describe(v)}");
         s.AppendLine($"  writable:  {Describe(plan.Writable)}");
         if (plan.Remaster.Action != RemasterAction.None)
             s.AppendLine($"  remaster:  {Describe(plan.Remaster)}");
@@ -109,6 +111,13 @@ public static class PlanText
         FailureAction.Reboot => $"reboot ({f.Source}): after the report, no shell",
         _ => $"poweroff ({f.Source}): after the report, no shell",
     };
+
+    /// <summary>The signature policy: the keys, and what happens to an unsigned file.</summary>
+    public static string Describe(VerifyPlan v) =>
+        $"the image and every SRM need <file>{VerifyPlan.Suffix} verified by one of {v.Keys.Count} trusted "
+        + $"key{(v.Keys.Count == 1 ? "" : "s")}{(v.Keys.Count == 0 ? "" : ": " + string.Join(", ", v.Keys))}; "
+        + (v.AllowUnsigned ? "unsigned files are used with a warning" : "unsigned files are refused")
+        + $" ({v.Source})";
 
     private static string Describe(RemasterPlan r) => r.Action switch
     {

@@ -32,7 +32,7 @@ public sealed class AdoptDetectedLayout(LayoutPlan layout, string detectMount) :
         if (err != 0) ctx.Log.Warn($"cannot unmount {detectMount}: {Errno.Describe(err)}");
         // in front: the command line may end in "--" and the init's own arguments
         var cmdline = KernelCommandLine.Parse($"{extra} {layout.CommandLine}");
-        var next = DialectSelector.Plan(cmdline, InitramfsDefaults.Load());
+        var next = DialectSelector.Plan(cmdline, InitramfsDefaults.Load(), Verify.TrustStore.Load());
         foreach (var d in next.Diagnostics.Where(d => !ctx.Plan.Diagnostics.Contains(d)))
         {
             if (d.Severity == Severity.Error) ctx.Log.Error($"{d.Parameter}: {d.Message}");

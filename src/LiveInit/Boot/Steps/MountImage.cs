@@ -20,6 +20,19 @@ public sealed class MountImage(ImagePlan image, string mediumMount, bool mediumM
 
     public override void Run(BootContext ctx)
     {
+        if (MediumIsImage(ctx) && ctx.Medium is { Type: "squashfs" or "erofs" } compressed)
+        {
+            // the medium is the image itself (dracut's root=live: on a squashfs device, an NBD export of the image):
+            // mounted from the device, nothing copied, no loop
+            var dev = compressed.Device.DevPath;
+            ctx.Log.Info($"the medium {dev} ({compressed.Type}) holds no {string.Join(" or ", image.Candidates)}: "
+                         + "it is the image itself");
+            ctx.EnsureMountTree(image.MountPoint);
+            Mounts.MountDevice(ctx, dev, compressed.Type!, image.MountPoint, readOnly: true);
+            ctx.Log.Info($"the medium {dev} is itself the image ({compressed.Type}): mounted at {image.MountPoint}");
+            ctx.Image = new MountedImage(dev, image.MountPoint, image.MountPoint, null);
+            return;
+        }
         if (MediumIsImage(ctx))
         {
             var dev = ctx.Medium!.Device.DevPath;

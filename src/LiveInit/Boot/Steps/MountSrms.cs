@@ -6,11 +6,12 @@ namespace LiveInit.Boot.Steps;
 /// <summary>SystemRescue modules: every <c>*.srm</c> of the base directory, alphabetical, each opened through the
 /// confined opener (a link off the medium, a device node or a FIFO is refused), loop-mounted by its descriptor and
 /// stacked above the image with the first one topmost. A module that fails is skipped with an error.</summary>
-public sealed class MountSrms(SrmPlan srm, string mediumMount) : BootStep
+public sealed class MountSrms(SrmPlan srm, string mediumMount, VerifyPlan? verify = null) : BootStep
 {
     public override string Describe() =>
         $"mount every {(srm.Directory.Length == 0 ? "" : srm.Directory + "/")}*{srm.Extension} (alphabetical) under "
-        + $"{srm.MountRoot}, the {(srm.LastOnTop ? "last" : "first")} topmost";
+        + $"{srm.MountRoot}, the {(srm.LastOnTop ? "last" : "first")} topmost"
+        + (verify is null ? "" : $"; each one's {VerifyPlan.Suffix} must verify with a trusted key");
 
     public override void Run(BootContext ctx)
     {
@@ -43,6 +44,11 @@ public sealed class MountSrms(SrmPlan srm, string mediumMount) : BootStep
                 if (file is null)
                 {
                     if (refused is not null) ctx.Log.Error($"SRM {PathText.Printable(name)} skipped: refused: {refused}");
+                    continue;
+                }
+                if (verify is not null && SignatureGate.Check(ctx, verify, medium, rel, file) is { } refusal)
+                {
+                    ctx.Log.Error($"SRM {PathText.Printable(name)} refused: {refusal}");
                     continue;
                 }
                 Mounts.MountImage(ctx, file, target, readOnly: true, expectType: "squashfs");
