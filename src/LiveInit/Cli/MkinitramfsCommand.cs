@@ -11,7 +11,7 @@ public static class MkinitramfsCommand
         var o = Options.Parse(args,
             ["modules-root", "kernel-release", "output", "busybox", "module", "agent", "compress-modules", "emergency",
              "extra-module"],
-            ["no-busybox"]);
+            ["no-busybox", "autooverlay"]);
         var compress = o.Get("compress-modules");
         if (compress is not (null or "xz")) throw new UsageException($"--compress-modules takes xz, not '{compress}'");
         FailureAction? emergency = null;
@@ -56,10 +56,19 @@ public static class MkinitramfsCommand
                 Console.Error.WriteLine($"liveinit mkinitramfs: warning: {extra} was built for "
                                         + $"{builtFor ?? "an unknown kernel"}, not {kver}: the kernel will refuse to load it");
         }
+        IReadOnlyList<(string, string)>? hostFiles = null;
+        if (o.Has("autooverlay"))
+        {
+            // dracut's autooverlay formats the partition it makes: mke2fs and its libraries from this host
+            var mke2fs = new[] { "/usr/sbin/mke2fs", "/sbin/mke2fs" }.FirstOrDefault(File.Exists)
+                         ?? FindOnPath("mke2fs")
+                         ?? throw new UsageException("--autooverlay needs mke2fs on this host (install e2fsprogs)");
+            hostFiles = HostBinary.WithLibraries(mke2fs, Plan.AutoOverlayPlan.DefaultMkfs.TrimStart('/'));
+        }
         var tmp = output + ".tmp";
         InitramfsBuilder.Result result;
         using (var f = File.Create(tmp))
-            result = InitramfsBuilder.Build(agent, set, kver, wanted, busybox, f, compress, emergency);
+            result = InitramfsBuilder.Build(agent, set, kver, wanted, busybox, f, compress, emergency, hostFiles);
         File.Move(tmp, output, overwrite: true);
         foreach (var m in result.Missing)
             Console.Error.WriteLine($"liveinit mkinitramfs: note: module {m} is neither in {root} nor built in; skipped");

@@ -18,7 +18,8 @@ public sealed record BootPlan(
     InitPlan Init,
     LogPlan Log,
     IReadOnlyList<PlanDiagnostic> Diagnostics,
-    OverlayRootPlan? OverlayRoot = null)
+    OverlayRootPlan? OverlayRoot = null,
+    AutoOverlayPlan? AutoOverlay = null)
 {
     public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
 }
