@@ -40,7 +40,8 @@ internal static partial class Libc
         Ioctl(disk, BlkpgIoctlArg.BLKPG, &arg, "BLKPG_ADD_PARTITION", what);
     }
 
-    /// <summary>BLKPG_DEL_PARTITION: the kernel forgets partition <paramref name="number"/> (it must be unused).</summary>
+    /// <summary>BLKPG_DEL_PARTITION: the kernel forgets partition <paramref name="number"/> (it must be
+    /// unused).</summary>
     public static unsafe void DeletePartition(SafeFd disk, int number, string what)
     {
         var part = new BlkpgPartition { Pno = number };

@@ -19,15 +19,25 @@ internal static class AutoOverlayCreator
     private const string Why = "autooverlay (rd.overlay=LABEL=…)";
     private const int MkfsSeconds = 180, NodeSeconds = 10;
 
-    /// <summary>True when the device exists or was just made; false after a warning (changes go to RAM).</summary>
+    /// <summary>True when the device exists, was just made, or is only to be waited for (no mkfs in the image);
+    /// false after a warning (changes go to RAM).</summary>
     public static bool Ensure(BootContext ctx, AutoOverlayPlan plan, DeviceSpec spec)
     {
         var reg = ctx.RequireDevices();
+        if (DeviceMatcher.Candidates(spec, reg.All).Any()) return true;
+        if (!File.Exists(plan.Mkfs))
+        {
+            // an image made without --autooverlay: the device is waited for as any other (rd.retry), then RAM
+            ctx.Log.Info($"{Why}: this initramfs has no {plan.Mkfs} (liveinit mkinitramfs --autooverlay): "
+                         + $"LABEL={plan.Label} is only waited for, never made");
+            return true;
+        }
         reg.Settle(quietMs: 1000, maxMs: 5000);
         if (DeviceMatcher.Candidates(spec, reg.All).Any()) return true;
         var why = Check(ctx, plan, out var medium, out var disk);
         if (why is not null) return Refuse(ctx, plan, why);
-        ctx.Log.Notice($"{Why}: LABEL={plan.Label} does not exist; making it after {medium!.DevPath} on {disk!.DevPath}");
+        ctx.Log.Notice($"{Why}: LABEL={plan.Label} does not exist; making it after {medium!.DevPath} "
+                       + $"on {disk!.DevPath}");
         return Create(ctx, plan, medium, disk);
     }
 
@@ -49,8 +59,6 @@ internal static class AutoOverlayCreator
         var lbs = File.Exists($"/sys/block/{parentName}/queue/logical_block_size")
             ? File.ReadAllText($"/sys/block/{parentName}/queue/logical_block_size").Trim() : "?";
         if (lbs != "512") return $"{disk.DevPath} has {lbs}-byte logical sectors (only 512 is handled)";
-        if (!File.Exists(plan.Mkfs))
-            return $"this initramfs has no {plan.Mkfs} (make it with liveinit mkinitramfs --autooverlay)";
         return null;
     }
 
@@ -115,7 +123,8 @@ internal static class AutoOverlayCreator
         {
             UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
         };
-        foreach (var a in new[] { "-q", "-F", "-t", plan.Filesystem, "-L", plan.Label, devPath }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "-q", "-F", "-t", plan.Filesystem, "-L", plan.Label, devPath })
+            psi.ArgumentList.Add(a);
         psi.Environment["PATH"] = "/sbin:/bin";
         ctx.Log.Notice($"{Why}: {plan.Mkfs} {string.Join(' ', psi.ArgumentList)} (at most {MkfsSeconds} s)");
         try
@@ -166,7 +175,8 @@ internal static class AutoOverlayCreator
         catch (Exception e) when (e is NativeException or IOException)
         {
             ctx.Log.Warn($"{Why}: LABEL={plan.Label} is not made: {why}; putting the old partition table of "
-                         + $"{disk.DevPath} back failed too ({e.Message}): check it with fdisk; {WritableStrategy.RamOnly}");
+                         + $"{disk.DevPath} back failed too ({e.Message}): check it with fdisk; "
+                         + WritableStrategy.RamOnly);
         }
         return false;
     }

@@ -33,14 +33,14 @@ public static class DosAutoPartition
     public static AutoPartitionPlan Plan(ReadOnlySpan<byte> head, long diskSectors, int mediumNumber,
         long mediumStart, long mediumSectors, IReadOnlyCollection<int> kernelPartitions)
     {
-        if (head.Length < SectorSize || diskSectors <= 0) return AutoPartitionPlan.Refuse("the disk is too small to read");
-        if (head[510] != 0x55 || head[511] != 0xAA) return AutoPartitionPlan.Refuse("the disk has no dos partition table");
+        if (head.Length < SectorSize || diskSectors <= 0) return No("the disk is too small to read");
+        if (head[510] != 0x55 || head[511] != 0xAA) return No("the disk has no dos partition table");
         if (head.Length >= 2 * SectorSize && head.Slice(SectorSize, 8).SequenceEqual("EFI PART"u8))
-            return AutoPartitionPlan.Refuse("the disk has a GPT header (LiveInit writes only dos tables)");
+            return No("the disk has a GPT header (LiveInit writes only dos tables)");
         if (head.Length >= 0x8006 && head[0x8000] == 1 && head.Slice(0x8001, 5).SequenceEqual("CD001"u8))
-            return AutoPartitionPlan.Refuse("the disk is a hybrid ISO (an ISO 9660 volume on the whole disk)");
+            return No("the disk is a hybrid ISO (an ISO 9660 volume on the whole disk)");
         if (mediumNumber is < 1 or > 4)
-            return AutoPartitionPlan.Refuse($"the medium is partition {mediumNumber}, not a primary dos partition");
+            return No($"the medium is partition {mediumNumber}, not a primary dos partition");
         var used = new List<(int Slot, long Start, long End)>();
         var free = -1;
         for (var i = 0; i < 4; i++)
@@ -49,39 +49,39 @@ public static class DosAutoPartition
             var boot = e[0];
             var type = e[4];
             long start = Le32(e, 8), size = Le32(e, 12);
-            if (boot is not (0x00 or 0x80)) return AutoPartitionPlan.Refuse($"entry {i + 1} has an unknown boot flag 0x{boot:x2}");
+            if (boot is not (0x00 or 0x80)) return No($"entry {i + 1} has an unknown boot flag 0x{boot:x2}");
             if (type == 0)
             {
                 if (start != 0 || size != 0 || boot != 0)
-                    return AutoPartitionPlan.Refuse($"entry {i + 1} is empty (type 0) but holds a start or size");
+                    return No($"entry {i + 1} is empty (type 0) but holds a start or size");
                 if (free < 0 && i + 1 > mediumNumber) free = i;
                 continue;
             }
-            if (type == 0xEE) return AutoPartitionPlan.Refuse("the disk has a GPT (protective entry 0xee)");
+            if (type == 0xEE) return No("the disk has a GPT (protective entry 0xee)");
             if (type is 0x05 or 0x0F or 0x85)
-                return AutoPartitionPlan.Refuse($"entry {i + 1} is an extended partition (logical ones are not handled)");
-            if (size == 0) return AutoPartitionPlan.Refuse($"entry {i + 1} has type 0x{type:x2} and no size");
+                return No($"entry {i + 1} is an extended partition (logical ones are not handled)");
+            if (size == 0) return No($"entry {i + 1} has type 0x{type:x2} and no size");
             if (start < 1 || start + size > diskSectors)
-                return AutoPartitionPlan.Refuse($"entry {i + 1} ({start}+{size}) lies outside the disk of {diskSectors} sectors");
+                return No($"entry {i + 1} ({start}+{size}) lies outside the disk of {diskSectors} sectors");
             used.Add((i, start, start + size));
         }
         for (var a = 0; a < used.Count; a++)
             for (var b = a + 1; b < used.Count; b++)
                 if (used[a].Start < used[b].End && used[b].Start < used[a].End)
-                    return AutoPartitionPlan.Refuse($"entries {used[a].Slot + 1} and {used[b].Slot + 1} overlap");
+                    return No($"entries {used[a].Slot + 1} and {used[b].Slot + 1} overlap");
         var medium = used.FirstOrDefault(u => u.Slot == mediumNumber - 1);
         if (medium.End == 0 || medium.Start != mediumStart || medium.End - medium.Start != mediumSectors)
-            return AutoPartitionPlan.Refuse($"entry {mediumNumber} of the table is not the medium's partition as the kernel "
+            return No($"entry {mediumNumber} of the table is not the medium's partition as the kernel "
                                             + $"has it (start {mediumStart}, {mediumSectors} sectors)");
         foreach (var k in kernelPartitions)
             if (k is < 1 or > 4 || !used.Any(u => u.Slot == k - 1))
-                return AutoPartitionPlan.Refuse($"the kernel knows partition {k}, which the table's primary entries do not hold");
-        if (free < 0) return AutoPartitionPlan.Refuse($"no free dos slot after partition {mediumNumber}");
+                return No($"the kernel knows partition {k}, which the table's primary entries do not hold");
+        if (free < 0) return No($"no free dos slot after partition {mediumNumber}");
         var lastEnd = used.Max(u => u.End);
         var start0 = (lastEnd + Align - 1) / Align * Align;
         var end = Math.Min(diskSectors, MaxLba + 1) / Align * Align;
         if (start0 > MaxLba || end - start0 < MinSectors)
-            return AutoPartitionPlan.Refuse($"no free space after the last partition (sector {lastEnd} of {diskSectors}; "
+            return No($"no free space after the last partition (sector {lastEnd} of {diskSectors}; "
                                             + $"at least {MinSectors / 2048} MiB is needed)");
         var count = Math.Min(end - start0, MaxLba);
         return new AutoPartitionPlan(free, start0, count, null);
@@ -103,7 +103,10 @@ public static class DosAutoPartition
         return s;
     }
 
-    private static long Le32(ReadOnlySpan<byte> b, int o) => (uint)(b[o] | b[o + 1] << 8 | b[o + 2] << 16 | b[o + 3] << 24);
+    private static AutoPartitionPlan No(string why) => AutoPartitionPlan.Refuse(why);
+
+    private static long Le32(ReadOnlySpan<byte> b, int o) =>
+        (uint)(b[o] | b[o + 1] << 8 | b[o + 2] << 16 | b[o + 3] << 24);
 
     private static void Put32(Span<byte> b, int o, uint v)
     {
