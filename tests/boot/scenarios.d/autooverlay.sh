@@ -26,8 +26,9 @@ ao_part2() {
 
 # Two boots of TEST-30's disk with 64 MiB free after its partition, a second disk beside it. Boot 1 makes dos
 # entry 2 (type 83, from the first 1 MiB boundary after p1 to the end of the disk), formats it ext4 "persist" and
-# keeps the test root's change there; boot 2 finds the partition and the change and makes nothing. The medium's own
-# partition and the second disk are byte-identical after both boots.
+# keeps the test root's change there; boot 2, with TEST-30's other line (the deprecated rd.live.overlay=LABEL=persist),
+# finds the partition and the change and makes nothing. The medium's own partition and the second disk are
+# byte-identical after both boots.
 s_autooverlay_create() {
   local i r o l1=$OUT/autooverlay-1.log l2=$OUT/autooverlay-2.log ob p1b p2 start size type
   i=$(ao_initrd) || { echo "FAIL autooverlay/initramfs: see $OUT/mkinitramfs-autooverlay.txt"; return; }
@@ -44,7 +45,7 @@ s_autooverlay_create() {
      && blkid -p -o export "$OUT/autooverlay-p2.img" 2>/dev/null | grep -x 'TYPE=ext4' >/dev/null; then
     echo "PASS autooverlay/partition-on-disk"
   else echo "FAIL autooverlay/partition-on-disk: dos entry 2 is '$p2' (want 43008 131072 83, ext4 LABEL=persist)"; fi
-  INITRD=$i "$BOOT" "$l2" "$TMO" "$ao_cmdline" $(dng_scsi "$r" root "$o" other)
+  INITRD=$i "$BOOT" "$l2" "$TMO" "${ao_cmdline/rd.overlay=/rd.live.overlay=}" $(dng_scsi "$r" root "$o" other)
   expect autooverlay/second-boot-finds "$l2" 'LIVEINIT-ROOT-REACHED' 'PERSIST-FOUND previous_boots=1' \
     'OVERLAY-UPPER=/run/initramfs/overlayfs-device/LiveOS/overlay-persist-'
   # the test root's change of both boots is on the new partition, in dracut's overlay-<LABEL>-<UUID> folder
