@@ -186,6 +186,98 @@ public sealed class AutoOverlayTests
         Assert.Equal(0, (p.StartSector + p.Sectors) % MiB);
     }
 
+    /// <summary>A GPT disk image made by sgdisk with <paramref name="args"/>; returns its path.</summary>
+    private static string GptDisk(string name, int mib, params string[] args)
+    {
+        var path = Path.Combine(Repo.TempDir("autooverlay"), name + ".img");
+        File.Delete(path);
+        using (var f = File.Create(path)) f.SetLength(mib * 1024L * 1024);
+        var (code, _, err) = Repo.Run("sgdisk", [.. args, path]);
+        Assert.True(code == 0, err);
+        return path;
+    }
+
+    private static (byte[] Head, byte[] Tail) Ends(string path)
+    {
+        using var f = File.OpenRead(path);
+        var head = new byte[DosAutoPartition.HeadBytes];
+        var tail = new byte[DosAutoPartition.HeadBytes];
+        f.ReadExactly(head);
+        f.Position = f.Length - tail.Length;
+        f.ReadExactly(tail);
+        return (head, tail);
+    }
+
+    private static AutoPartitionPlan GptPlan(string path, int[]? kernel = null)
+    {
+        var (head, tail) = Ends(path);
+        return GptAutoPartition.Plan(head, tail, new FileInfo(path).Length / 512, 1, 2048, 40960, kernel ?? [1]);
+    }
+
+    [Fact]
+    public void GptGetsEntryTwoAndBothHeadersAreRewrittenAsSgdiskExpects()
+    {
+        var path = GptDisk("gpt-ok", 85, "-o", "-n", "1:2048:+20M", "-t", "1:8300");
+        var (head, tail) = Ends(path);
+        Assert.True(GptAutoPartition.IsGpt(head));
+        var sectors = new FileInfo(path).Length / 512;
+        var p = GptAutoPartition.Plan(head, tail, sectors, 1, 2048, 40960, [1]);
+        Assert.False(p.Refused, p.Refusal);
+        Assert.Equal((1, 43008L, 129024L), (p.Slot, p.StartSector, p.Sectors));   // last usable 174046: 84 MiB end
+        var unique = new Guid("5c0ffee0-1234-4321-8765-0123456789ab");
+        using (var f = File.OpenWrite(path))
+            foreach (var (offset, bytes) in GptAutoPartition.Writes(head, tail, sectors, p, unique, "persist"))
+            {
+                f.Position = offset;
+                f.Write(bytes);
+            }
+        var (vcode, vout, _) = Repo.Run("sgdisk", "-v", path);
+        Assert.True(vcode == 0 && vout.Contains("No problems found"), vout);
+        var dump = Repo.Run("sfdisk", "-d", path).Out;
+        Assert.Contains($"{path}2 : start=       43008, size=      129024, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, "
+                        + "uuid=5C0FFEE0-1234-4321-8765-0123456789AB, name=\"persist\"", dump);
+        Assert.Contains($"{path}1 : start=        2048, size=       40960", dump);
+        Assert.Contains("no free space", GptPlan(path, [1, 2]).Refusal);
+    }
+
+    [Fact]
+    public void GptOnADiskGrownAfterPartitioning()
+    {
+        var path = GptDisk("gpt-grown", 85, "-o", "-n", "1:2048:+20M");
+        using (var f = File.OpenWrite(path)) f.SetLength(120L << 20);   // the backup header is no longer last
+        Assert.Contains("GPT header", GptPlan(path).Refusal);
+    }
+
+    [Fact]
+    public void GptWithABrokenBackupHeader()
+    {
+        var path = GptDisk("gpt-backup", 85, "-o", "-n", "1:2048:+20M");
+        using (var f = File.OpenWrite(path)) { f.Position = f.Length - 512 + 40; f.WriteByte(0x7F); }
+        Assert.Contains("backup GPT header's CRC", GptPlan(path).Refusal);
+    }
+
+    [Fact]
+    public void GptWithABrokenEntryArray()
+    {
+        var path = GptDisk("gpt-array", 85, "-o", "-n", "1:2048:+20M");
+        using (var f = File.OpenWrite(path)) { f.Position = 1024 + 200; f.WriteByte(0x41); }
+        Assert.Contains("entry array's CRC", GptPlan(path).Refusal);
+    }
+
+    [Fact]
+    public void GptWithAHybridMbr()
+    {
+        var path = GptDisk("gpt-hybrid", 85, "-o", "-n", "1:2048:+20M", "-h", "1");
+        Assert.Contains("hybrid", GptPlan(path).Refusal);
+    }
+
+    [Fact]
+    public void GptWithoutRoom()
+    {
+        var path = GptDisk("gpt-full", 40, "-o", "-n", "1:2048:+20M");
+        Assert.Contains("no free space", GptPlan(path).Refusal);
+    }
+
     [Fact]
     public unsafe void BlkpgStructsMatchTheCHeaders()
     {

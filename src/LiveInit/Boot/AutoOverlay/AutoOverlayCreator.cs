@@ -77,39 +77,57 @@ internal static class AutoOverlayCreator
         catch (NativeException e) { return Refuse(ctx, plan, e.Message); }
         using (fd)
         {
-            var head = new byte[(int)Math.Min(DosAutoPartition.HeadBytes, disk.SizeBytes)];
+            var sectors = disk.SizeBytes / 512;
+            var window = (int)Math.Min(DosAutoPartition.HeadBytes, disk.SizeBytes);
+            var head = new byte[window];
+            var tail = new byte[window];
             AutoPartitionPlan p;
-            byte[] old, updated;
+            IReadOnlyList<(long Offset, byte[] Bytes)> writes;
+            var undo = new List<(long Offset, byte[] Bytes)>();
             try
             {
-                if (Libc.PRead(fd, head, 0, disk.DevPath) != head.Length) return Refuse(ctx, plan, "short read");
-                p = DosAutoPartition.Plan(head, disk.SizeBytes / 512, medium.PartitionNumber, medium.StartSector,
-                    medium.SizeBytes / 512, kernelParts);
+                if (Libc.PRead(fd, head, 0, disk.DevPath) != head.Length
+                    || Libc.PRead(fd, tail, disk.SizeBytes - window, disk.DevPath) != tail.Length)
+                    return Refuse(ctx, plan, $"{disk.DevPath}: short read");
+                var gpt = GptAutoPartition.IsGpt(head);
+                p = gpt
+                    ? GptAutoPartition.Plan(head, tail, sectors, medium.PartitionNumber, medium.StartSector,
+                        medium.SizeBytes / 512, kernelParts)
+                    : DosAutoPartition.Plan(head, sectors, medium.PartitionNumber, medium.StartSector,
+                        medium.SizeBytes / 512, kernelParts);
                 if (p.Refused) return Refuse(ctx, plan, $"{disk.DevPath}: {p.Refusal}");
-                old = head[..DosAutoPartition.SectorSize];
-                updated = DosAutoPartition.WithEntry(old, p);
-                if (Libc.PWrite(fd, updated, 0, disk.DevPath) != updated.Length) throw new IOException("short write");
-                Libc.Fsync(fd, disk.DevPath);
-                var back = new byte[DosAutoPartition.SectorSize];
-                if (Libc.PRead(fd, back, 0, disk.DevPath) != back.Length || !back.AsSpan().SequenceEqual(updated))
-                    throw new IOException("sector 0 reads back differently");
+                writes = gpt
+                    ? GptAutoPartition.Writes(head, tail, sectors, p, Guid.NewGuid(), plan.Label)
+                    : [(0, DosAutoPartition.WithEntry(head, p))];
+                foreach (var (offset, bytes) in writes)
+                {
+                    var old = new byte[bytes.Length];
+                    if (Libc.PRead(fd, old, offset, disk.DevPath) != old.Length) throw new IOException("short read");
+                    undo.Insert(0, (offset, old));
+                    if (Libc.PWrite(fd, bytes, offset, disk.DevPath) != bytes.Length) throw new IOException("short write");
+                    Libc.Fsync(fd, disk.DevPath);
+                    var back = new byte[bytes.Length];
+                    if (Libc.PRead(fd, back, offset, disk.DevPath) != back.Length || !back.AsSpan().SequenceEqual(bytes))
+                        throw new IOException($"the bytes at {offset} read back differently");
+                }
             }
             catch (Exception e) when (e is NativeException or IOException)
             {
-                return Refuse(ctx, plan, e.Message);
+                return undo.Count == 0 ? Refuse(ctx, plan, e.Message) : Undo(ctx, plan, fd, disk, undo, e.Message);
             }
-            ctx.Log.Notice($"{Why}: wrote dos entry {p.Number} of {disk.DevPath}: sectors {p.StartSector}+{p.Sectors} "
-                           + $"({p.Sectors / 2048} MiB), type 0x83");
+            ctx.Log.Notice($"{Why}: wrote {(writes.Count == 1 ? "dos" : "GPT")} entry {p.Number} of {disk.DevPath}: "
+                           + $"sectors {p.StartSector}+{p.Sectors} ({p.Sectors / 2048} MiB), Linux data");
             try { Libc.AddPartition(fd, p.Number, p.StartSector * 512, p.Sectors * 512, disk.DevPath); }
-            catch (NativeException e) { return Undo(ctx, plan, fd, disk, old, e.Message); }
+            catch (NativeException e) { return Undo(ctx, plan, fd, disk, undo, e.Message); }
             var part = ctx.RequireDevices().WaitFor((all, _) => all.FirstOrDefault(
                     d => d.Device.Parent == disk.Name && d.Device.PartitionNumber == p.Number), NodeSeconds,
                 $"partition {p.Number} of {disk.DevPath}", ctx.Log.Notice);
             if (part is null)
-                return Undo(ctx, plan, fd, disk, old, $"partition {p.Number} did not appear within {NodeSeconds} s");
+                return Undo(ctx, plan, fd, disk, undo, $"partition {p.Number} did not appear within {NodeSeconds} s",
+                    number: p.Number);
             var err = Mkfs(ctx, plan, part.Device.DevPath);
             if (err is not null)
-                return Undo(ctx, plan, fd, disk, old, err, part.Device.Name, p.Number);
+                return Undo(ctx, plan, fd, disk, undo, err, part.Device.Name, p.Number);
             ctx.RequireDevices().Forget(part.Device.Name);   // probed blank before mkfs: probe it again
             ctx.Log.Notice($"{Why}: {part.Device.DevPath} is {plan.Filesystem} LABEL={plan.Label}");
             return true;
@@ -155,9 +173,10 @@ internal static class AutoOverlayCreator
         return s.Length > 300 ? s[..300] + "…" : s;
     }
 
-    /// <summary>Puts the old sector 0 back (and removes the kernel's partition when it was added).</summary>
-    private static bool Undo(BootContext ctx, AutoOverlayPlan plan, SafeFd fd, BlockDevice disk, byte[] old,
-        string why, string? partName = null, int number = 0)
+    /// <summary>Puts the old table bytes back, last write first (and removes the kernel's partition when it was
+    /// added).</summary>
+    private static bool Undo(BootContext ctx, AutoOverlayPlan plan, SafeFd fd, BlockDevice disk,
+        IReadOnlyList<(long Offset, byte[] Bytes)> undo, string why, string? partName = null, int number = 0)
     {
         try
         {
@@ -166,7 +185,8 @@ internal static class AutoOverlayCreator
                 try { Libc.DeletePartition(fd, number, disk.DevPath); }
                 catch (NativeException e) { ctx.Log.Warn($"{Why}: {e.Message}"); }
             }
-            if (Libc.PWrite(fd, old, 0, disk.DevPath) != old.Length) throw new IOException("short write");
+            foreach (var (offset, bytes) in undo)
+                if (Libc.PWrite(fd, bytes, offset, disk.DevPath) != bytes.Length) throw new IOException("short write");
             Libc.Fsync(fd, disk.DevPath);
             if (partName is not null) ctx.RequireDevices().Forget(partName);
             ctx.Log.Warn($"{Why}: LABEL={plan.Label} is not made: {why}; the old partition table of {disk.DevPath} "
