@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using LiveInit.Boot.Writable;
 using LiveInit.Devices;
@@ -38,7 +37,25 @@ internal static class AutoOverlayCreator
         if (why is not null) return Refuse(ctx, plan, why);
         ctx.Log.Notice($"{Why}: LABEL={plan.Label} does not exist; making it after {medium!.DevPath} "
                        + $"on {disk!.DevPath}");
-        return Create(ctx, plan, medium, disk);
+        try { return Create(ctx, plan, medium, disk); }
+        catch (Exception e)
+        {
+            ctx.Log.Warn($"{Why}: LABEL={plan.Label} is not made: {e.GetType().Name}: {e.Message}; "
+                         + $"check {disk.DevPath} with fdisk; {WritableStrategy.RamOnly}");
+            return false;
+        }
+    }
+
+    /// <summary>A random (version 4) GUID for a new GPT entry, from /dev/urandom: the runtime's Guid.NewGuid needs a
+    /// crypto library the static agent does not have.</summary>
+    private static Guid RandomGuid()
+    {
+        var b = new byte[16];
+        using (var fd = Libc.Open("/dev/urandom", Libc.O_RDONLY))
+            if (Libc.Read(fd, b, "/dev/urandom") != b.Length) throw new IOException("/dev/urandom: short read");
+        b[7] = (byte)((b[7] & 0x0F) | 0x40);   // Guid's byte order: the version is in the high nibble of byte 7
+        b[8] = (byte)((b[8] & 0x3F) | 0x80);
+        return new Guid(b);
     }
 
     /// <summary>What rules the medium out before its disk is even opened (null: none).</summary>
@@ -97,21 +114,23 @@ internal static class AutoOverlayCreator
                         medium.SizeBytes / 512, kernelParts);
                 if (p.Refused) return Refuse(ctx, plan, $"{disk.DevPath}: {p.Refusal}");
                 writes = gpt
-                    ? GptAutoPartition.Writes(head, tail, sectors, p, Guid.NewGuid(), plan.Label)
+                    ? GptAutoPartition.Writes(head, tail, sectors, p, RandomGuid(), plan.Label)
                     : [(0, DosAutoPartition.WithEntry(head, p))];
                 foreach (var (offset, bytes) in writes)
                 {
                     var old = new byte[bytes.Length];
                     if (Libc.PRead(fd, old, offset, disk.DevPath) != old.Length) throw new IOException("short read");
                     undo.Insert(0, (offset, old));
-                    if (Libc.PWrite(fd, bytes, offset, disk.DevPath) != bytes.Length) throw new IOException("short write");
+                    if (Libc.PWrite(fd, bytes, offset, disk.DevPath) != bytes.Length)
+                        throw new IOException("short write");
                     Libc.Fsync(fd, disk.DevPath);
                     var back = new byte[bytes.Length];
-                    if (Libc.PRead(fd, back, offset, disk.DevPath) != back.Length || !back.AsSpan().SequenceEqual(bytes))
+                    if (Libc.PRead(fd, back, offset, disk.DevPath) != back.Length
+                        || !back.AsSpan().SequenceEqual(bytes))
                         throw new IOException($"the bytes at {offset} read back differently");
                 }
             }
-            catch (Exception e) when (e is NativeException or IOException)
+            catch (Exception e)   // whatever goes wrong while writing the table: put back what was written
             {
                 return undo.Count == 0 ? Refuse(ctx, plan, e.Message) : Undo(ctx, plan, fd, disk, undo, e.Message);
             }
@@ -161,7 +180,7 @@ internal static class AutoOverlayCreator
                 return $"{plan.Mkfs} failed ({proc.ExitCode}): {Trim(err.Result + output.Result)}";
             return null;
         }
-        catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException)
+        catch (Exception e)   // a child that cannot be run is one more reason to put the table back
         {
             return $"{plan.Mkfs} could not run: {e.Message}";
         }

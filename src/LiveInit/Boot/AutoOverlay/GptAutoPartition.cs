@@ -159,7 +159,8 @@ public static class GptAutoPartition
         if (BinaryPrimitives.ReadUInt32LittleEndian(h[84..]) != EntrySize)
             return $"the {which} GPT's entries are not 128 bytes";
         var count = BinaryPrimitives.ReadUInt32LittleEndian(h[80..]);
-        if (count is 0 or > MaxEntries) return $"the {which} GPT has {count} entries (LiveInit handles 1 to {MaxEntries})";
+        if (count is 0 or > MaxEntries)
+            return $"the {which} GPT has {count} entries (LiveInit handles 1 to {MaxEntries})";
         return null;
     }
 
