@@ -8,10 +8,10 @@ namespace LiveInit.Boot.AutoOverlay;
 
 /// <summary>
 /// dracut's autooverlay at boot: when the overlay device <c>LABEL=x</c> is not there once the devices settled, a
-/// partition is added to the medium's own disk (<see cref="DosAutoPartition"/>, <see cref="GptAutoPartition"/>), the kernel told with
-/// BLKPG_ADD_PARTITION, and the partition formatted by the bundled mke2fs (a child process with a time limit). Every
-/// refusal is one warning naming the reason, ending in RAM, with the disk as it was; a failure after the table was
-/// written puts the old sector 0 back.
+/// partition is added to the medium's own disk (<see cref="DosAutoPartition"/>, <see cref="GptAutoPartition"/>),
+/// the kernel told with BLKPG_ADD_PARTITION, and the partition formatted by the bundled mke2fs (a child process with
+/// a time limit). Every refusal is one warning naming the reason, ending in RAM, with the disk as it was; a failure
+/// after the table was written puts the old table bytes back.
 /// </summary>
 internal static class AutoOverlayCreator
 {
