@@ -7,8 +7,7 @@
 #   t21-root.img     TEST-21-OVERLAYFS: whole-disk ext4 "dracut" holding the root tree itself (not live)
 #   t21-overlay.img  TEST-21: whole-disk ext4 "OVERLAY" (32 MiB, fixed UUID) for rd.overlay=<device>
 #   t30-root.img     TEST-30-DMSQUASH: dos disk, p1 at sector 2048, ext4 "dracut" with LiveOS/rootfs.img a squashfs
-#                    of the root (dracut-ng's layout); LiveOS/squashfs.img is the same file, so that this branch
-#                    boots it before the rootfs.img-as-squashfs work of another branch is merged
+#                    of the root (dracut-ng's layout; LiveInit finds LiveOS/rootfs.img after squashfs.img)
 if [ -x "$HERE/../artifacts/liveinit" ]; then
 P=$W/root-udev; rm -rf "$P"; cp -a "$R" "$P"
 cp "$HERE/../artifacts/liveinit" "$P/bin/liveinit"
@@ -36,7 +35,6 @@ mkfs.ext4 -q -F -L dracut -d "$R" "$OUT/t21-root.img" 24M 2>&1 | grep -v "^Creat
 mkfs.ext4 -q -F -L OVERLAY -U 0f0f0f0f-2121-4121-8121-0000000000a1 "$OUT/t21-overlay.img" 32M >/dev/null 2>&1
 T=$W/tree-t30; mkdir -p "$T/LiveOS"
 mksquashfs "$R" "$T/LiveOS/rootfs.img" -noappend -quiet -comp gzip -all-root >/dev/null
-cp "$T/LiveOS/rootfs.img" "$T/LiveOS/squashfs.img"
 mkfs.ext4 -q -F -L dracut -d "$T" "$W/t30-p1.img" 20M 2>&1 | grep -v "^Creating regular file" || true
 truncate -s 24M "$OUT/t30-root.img"; echo '2048,40960' | sfdisk -q "$OUT/t30-root.img" >/dev/null
 dd if="$W/t30-p1.img" of="$OUT/t30-root.img" bs=512 seek=2048 conv=notrunc,sparse status=none

@@ -12,7 +12,7 @@ public static class MkinitramfsCommand
         var o = Options.Parse(args,
             ["modules-root", "kernel-release", "output", "busybox", "module", "agent", "compress-modules", "emergency",
              "extra-module", "trust-key", "ca-cert"],
-            ["no-busybox", "allow-unsigned", "net", "tls"]);
+            ["no-busybox", "allow-unsigned", "net", "tls", "autooverlay"]);
         var trust = TrustedKeys(o.GetAll("trust-key"));
         if (o.Has("allow-unsigned") && trust.Count == 0)
             throw new UsageException("--allow-unsigned needs at least one --trust-key");
@@ -65,11 +65,20 @@ public static class MkinitramfsCommand
                 Console.Error.WriteLine($"liveinit mkinitramfs: warning: {extra} was built for "
                                         + $"{builtFor ?? "an unknown kernel"}, not {kver}: the kernel will refuse to load it");
         }
+        IReadOnlyList<(string, string)>? hostFiles = null;
+        if (o.Has("autooverlay"))
+        {
+            // dracut's autooverlay formats the partition it makes: mke2fs and its libraries from this host
+            var mke2fs = new[] { "/usr/sbin/mke2fs", "/sbin/mke2fs" }.FirstOrDefault(File.Exists)
+                         ?? FindOnPath("mke2fs")
+                         ?? throw new UsageException("--autooverlay needs mke2fs on this host (install e2fsprogs)");
+            hostFiles = HostBinary.WithLibraries(mke2fs, Plan.AutoOverlayPlan.DefaultMkfs.TrimStart('/'));
+        }
         var tmp = output + ".tmp";
         InitramfsBuilder.Result result;
         using (var f = File.Create(tmp))
             result = InitramfsBuilder.Build(agent, set, kver, wanted, busybox, f, compress, emergency, net,
-                new InitramfsBuilder.Trust(trust, o.Has("allow-unsigned")), caBundle);
+                new InitramfsBuilder.Trust(trust, o.Has("allow-unsigned")), caBundle, hostFiles);
         File.Move(tmp, output, overwrite: true);
         foreach (var m in result.Missing.Where(m => !net || !InitramfsBuilder.NetModules.Contains(m)))
             Console.Error.WriteLine($"liveinit mkinitramfs: note: module {m} is neither in {root} nor built in; skipped");

@@ -96,7 +96,7 @@ public static class Program
               the /dev/disk/by-id and by-path names udev would give each device, computed from sysfs
           liveinit mkinitramfs --modules-root DIR [--kernel-release KVER] --output FILE
                                [--busybox PATH] [--module NAME...] [--extra-module FILE.ko...] [--compress-modules xz]
-                               [--emergency shell|reboot|poweroff] [--net] [--trust-key KEY.pem...]
+                               [--emergency shell|reboot|poweroff] [--net] [--trust-key KEY.pem...] [--autooverlay]
                                [--allow-unsigned] [--tls [--ca-cert CA.pem...]]
               write a reproducible gzip newc initramfs with liveinit as /init; --emergency sets what a
               fatal boot error ends in (the command line can make it stricter, never weaker); --net adds
@@ -104,7 +104,8 @@ public static class Program
               bakes in a public key (RSA or EC P-256): the image and SRMs then need a <file>.sig made by
               openssl dgst -sha256 -sign that verifies, and unsigned files are refused unless --allow-unsigned;
               --tls (with --agent artifacts/liveinit-tls from ./build.sh tls) bakes in the host's CA certificates
-              and the --ca-cert files for https:// downloads
+              and the --ca-cert files for https:// downloads;
+              --autooverlay adds this host's mke2fs and its libraries (dracut's autooverlay formats with it)
           liveinit remaster-step --medium DIR [--bdir antiX] [--sqname linuxfs] [--rollback|--noremaster]
                                  [--persist-root] [--stop-after N]
               test and repair aid: the antiX remaster step of the boot on a medium mounted elsewhere

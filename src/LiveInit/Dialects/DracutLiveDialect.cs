@@ -96,9 +96,7 @@ public sealed class DracutLiveDialect : IDialect
                 else { d.Error(overlayKey, $"overlay path {perr}; using the default overlay-<LABEL>-<UUID>"); }
             }
         }
-        if (c.Find("rd.live.overlay.cowfs") is { } cowfs)
-            d.Warn("rd.live.overlay.cowfs", $"'{cowfs.Value}' is the filesystem of an overlay dracut's autooverlay "
-                + "would create; LiveInit does not create overlay partitions, so it is not used");
+        var auto = AutoOverlay(c, d, persistent, path);
         var size = 32768;
         var sz = c.Find("rd.live.overlay.size");
         if (sz is not null && !(int.TryParse(sz.Value, out size) && size > 0))
@@ -119,7 +117,25 @@ public sealed class DracutLiveDialect : IDialect
             net is null ? new HomePlan($"{liveDir}/home.img", false) : null,
             CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items,
             new LayoutPlan([], MediumLink: LayoutPlan.DracutLiveDev, MediumMayBeImage: true), ImageFile: isoFile,
-            Net: net);
+            Net: net, AutoOverlay: auto);
+    }
+
+    /// <summary>dracut's autooverlay: only for a device named by <c>LABEL=</c> with no <c>:path</c> (as
+    /// create-overlay.sh requires); the filesystem is <c>rd.live.overlay.cowfs</c> (ext4).</summary>
+    private static AutoOverlayPlan? AutoOverlay(KernelCommandLine c, Diagnostics d, DeviceSpec? dev, string? path)
+    {
+        var cowfs = c.Find("rd.live.overlay.cowfs");
+        var fs = string.IsNullOrEmpty(cowfs?.Value) ? "ext4" : cowfs.Value;
+        if (dev is not { Kind: DeviceSpecKind.Label } || path is not null)
+        {
+            if (cowfs is not null)
+                d.Warn("rd.live.overlay.cowfs", "only used by an autooverlay (rd.overlay=LABEL=<name>), not here");
+            return null;
+        }
+        if (AutoOverlayPlan.CanMake(fs)) return new AutoOverlayPlan(dev.Value, fs);
+        d.Warn("rd.live.overlay.cowfs", $"'{fs}': LiveInit makes ext4, ext3 or ext2 overlay partitions; no autooverlay "
+                                        + "(a missing overlay device means RAM)");
+        return null;
     }
 
     /// <summary>dracut-ng's overlay parameters: <c>rd.overlay</c> is the new name of <c>rd.live.overlay</c>. Bare,
@@ -186,7 +202,7 @@ public sealed class DracutLiveDialect : IDialect
             else d.Error(key, $"{derr}; changes stay in RAM");
         }
         if (c.Find("rd.live.overlay.cowfs") is not null)
-            d.Warn("rd.live.overlay.cowfs", "only used by dracut's autooverlay, which LiveInit does not do");
+            d.Warn("rd.live.overlay.cowfs", "only used by an autooverlay of a live image, not over a normal root");
         var ram = new RamPlan(tmpfsSize ?? SizeSpec.OfPercent(50), RamMount, "", RamSnapshotMount, 32768);
         var writable = new LiveOsOverlay(persistent, persistent is null ? null : OverlayRootPlan.UpperOnDevice, "",
             ForceOverlayfs: true, c.Has("rd.live.overlay.readonly") || IsTrue(c, "rd.overlay.readonly"),

@@ -4,7 +4,8 @@ namespace LiveInit.Initramfs;
 
 /// <summary>Builds the initramfs: /init (the agent), busybox with an sh link for the emergency shell,
 /// the live-boot modules with their dependencies and trimmed index files, and, when an emergency policy is
-/// given, /etc/liveinit/initramfs.conf (<see cref="Plan.InitramfsDefaults"/>). Same inputs, same bytes.</summary>
+/// given, /etc/liveinit/initramfs.conf (<see cref="Plan.InitramfsDefaults"/>), and host programs with their
+/// libraries (mke2fs for an autooverlay). Same inputs, same bytes.</summary>
 public static class InitramfsBuilder
 {
     /// <summary>What a live medium needs: storage drivers (virtio, SATA/IDE, NVMe, USB, MMC, SCSI disk and
@@ -42,7 +43,7 @@ public static class InitramfsBuilder
     /// <param name="emergency">the image's emergency policy (mkinitramfs --emergency); null writes no config.</param>
     public static Result Build(string agent, ModuleSet modules, string kernelRelease, IEnumerable<string> wanted, string? busybox, Stream output,
         string? compressModules = null, Plan.FailureAction? emergency = null, bool net = false, Trust? trust = null,
-        byte[]? caBundle = null)
+        byte[]? caBundle = null, IReadOnlyList<(string ImagePath, string HostPath)>? hostFiles = null)
     {
         var suffix = compressModules is null ? "" : "." + compressModules;
         var set = modules.Closure(wanted, out var missing);
@@ -93,6 +94,13 @@ public static class InitramfsBuilder
             var bb = File.ReadAllBytes(busybox);
             entries["bin/busybox"] = w => w.File("bin/busybox", bb, 0x1ED);
             foreach (var a in BusyboxApplets) entries[$"bin/{a}"] = w => w.Symlink($"bin/{a}", "busybox");
+        }
+        foreach (var (imagePath, hostPath) in hostFiles ?? [])
+        {
+            var parts = imagePath.Split('/');
+            for (var i = 1; i < parts.Length; i++) Dir(string.Join('/', parts[..i]));
+            var bytes = File.ReadAllBytes(hostPath);
+            entries[imagePath] = w => w.File(imagePath, bytes, 0x1ED);
         }
         var modRoot = $"lib/modules/{kernelRelease}";
         foreach (var m in set)

@@ -22,7 +22,8 @@ public sealed record BootPlan(
     OverlayRootPlan? OverlayRoot = null,
     ImageFilePlan? ImageFile = null,
     NetPlan? Net = null,
-    VerifyPlan? Verify = null)
+    VerifyPlan? Verify = null,
+    AutoOverlayPlan? AutoOverlay = null)
 {
     public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
 }

@@ -27,6 +27,10 @@ public static class PlanText
         if (plan.OverlayRoot is { } ovr)
             s.AppendLine($"  root:      the root device at {OverlayRootPlan.RootBase} "
                          + (ovr.Overlay ? "under an overlay (rd.overlay)" : "itself, no overlay (rd.overlay=0)"));
+        if (plan.AutoOverlay is { } ao)
+            s.AppendLine($"  autooverlay: if LABEL={ao.Label} is missing, make it ({ao.Filesystem}, {ao.Mkfs}) in "
+                         + "the free space after the medium's partition on its own disk (dos or GPT); any doubt: "
+                         + "RAM, disk untouched");
         if (plan.Image.Candidates.Count > 0)
             s.AppendLine($"  image:     {string.Join(" or ", plan.Image.Candidates)} at {plan.Image.MountPoint}; copy to RAM: {plan.Image.CopyToRam.ToString().ToLowerInvariant()}"
                          + (plan.Image.ChecksumFile is null ? "" : $"; verify {plan.Image.ChecksumFile}"));

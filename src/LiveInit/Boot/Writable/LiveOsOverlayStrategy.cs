@@ -1,3 +1,4 @@
+using LiveInit.Boot.AutoOverlay;
 using LiveInit.Media;
 using LiveInit.Native;
 using LiveInit.Plan;
@@ -29,6 +30,8 @@ public sealed class LiveOsOverlayStrategy(LiveOsOverlay o) : WritableStrategy
     public override WritableResult? Prepare(BootContext ctx, bool snapshotRoot)
     {
         if (o.PersistentDevice is null) return RamUpperStrategy.For(ctx, o.Ram, snapshotRoot);
+        if (ctx.Plan.AutoOverlay is { } auto && !o.ReadOnly
+            && !AutoOverlayCreator.Ensure(ctx, auto, o.PersistentDevice)) return null;
         var found = PersistenceDevice.Find(ctx, o.PersistentDevice, Why);
         if (found is null) return null;
         var rel = o.OverlayPath;
