@@ -15,6 +15,8 @@ public sealed class BootContext(BootPlan plan, BootLog log, BootOptions? options
 
     public BootPlan Plan { get; } = plan;
     public BootLog Log { get; } = log;
+    /// <summary>Each step's start and duration (<see cref="BootTimings"/>); null outside a boot.</summary>
+    public BootTimings? Timings { get; set; }
     public ModuleLoader? Modules { get; set; }
     public UeventListener? Uevents { get; set; }
     public DeviceRegistry? Devices { get; set; }

@@ -10,6 +10,7 @@ public static class Program
     {
         // As /init in an initramfs the kernel starts us as PID 1: boot, never return. The kernel hands init
         // every command-line word it does not know (e.g. "loadsrm"): those are not options of ours.
+        BootTimings.MarkProcessStart();
         if (Native.Libc.Getpid() == 1) Pid1(args.Length > 0 && args[0] == "boot" ? args[1..] : []);
         if (args.Length > 0 && args[0] == "boot") return InitMain.Run(args[1..]);
         if (args.Length == 0) { Console.Error.Write(Usage); return 2; }
@@ -19,6 +20,7 @@ public static class Program
             {
                 "explain" => ExplainCommand.Run(args[1..]),
                 "probe" => ProbeCommand.Run(args[1..]),
+                "analyze" => AnalyzeCommand.Run(args[1..]),
                 "mkinitramfs" => MkinitramfsCommand.Run(args[1..]),
                 "remaster-step" => RemasterStepCommand.Run(args[1..]),
                 Modules.HelperInserter.Command => Modules.ModuleHelper.Serve(),
@@ -100,6 +102,9 @@ public static class Program
           liveinit boot [--cmdline STRING] [--sysroot DIR] [--no-switch-root]
               run the boot sequence (what /init does as PID 1); embedded in another initramfs,
               assemble the root at DIR and return instead of switching to it
+          liveinit analyze [blame|time] [--file PATH]
+              in the booted system: the kernel's time to /init and each boot step's start and duration
+              (from /run/liveinit/timings.json), slowest first (blame) or in order (time)
           liveinit module-helper
               (started by the boot) insert the modules named on standard input, one "ID PATH" per line
           liveinit srm pack|load|install-unit ...        (in the running live system; each has --help)
