@@ -19,7 +19,7 @@ public static class DialectSelector
 
     public static BootPlan Plan(KernelCommandLine c, InitramfsDefaults? image = null)
     {
-        var plan = PlanCommandLine(c);
+        var plan = DriverParameters.Apply(PlanCommandLine(c), c);
         if (image is null || image == InitramfsDefaults.None) return plan;
         // the dialect already reported the command line's own problems; only what the image adds is new
         var d = new Diagnostics();

@@ -17,7 +17,8 @@ public sealed record BootPlan(
     FailurePlan Failure,
     InitPlan Init,
     LogPlan Log,
-    IReadOnlyList<PlanDiagnostic> Diagnostics)
+    IReadOnlyList<PlanDiagnostic> Diagnostics,
+    DriverPlan? Drivers = null)
 {
     public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
 }

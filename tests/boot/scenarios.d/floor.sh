@@ -22,4 +22,31 @@ s_floor_analyze_nvme() {
   "$BOOT" "$l" "$TMO" 'archisolabel=FLOOR' -drive if=none,id=m,format=raw,cache=unsafe,file="$d" \
     -device nvme,serial=floor1,drive=m $(floor_kbd)
   floor_analyze_ok floor/analyze-prints-the-kernel-and-every-step "$l"
+  expect floor/nvme-medium-and-the-plans-modules "$l" 'boot medium: /dev/nvme0n1: ext4 LABEL="FLOOR"' \
+    'MODULE-LOADED nvme$' 'MODULE-LOADED squashfs$' 'MODULE-LOADED overlay$' 'MODULE-LOADED loop$'
+  refuse floor/keyboard-driver-left-to-the-live-system "$l" 'MODULE-LOADED usbhid$' 'input: QEMU QEMU USB Keyboard'
+}
+
+s_floor_coldplug_all_ahci() {
+  local d; d=$(disk floorahci floor.img); local l=$OUT/floor-ahci.log
+  "$BOOT" "$l" "$TMO" 'archisolabel=FLOOR liveinit.coldplug=all' -device ahci,id=ahci \
+    -drive if=none,id=m,format=raw,cache=unsafe,file="$d" -device ide-hd,drive=m,bus=ahci.0 $(floor_kbd)
+  expect floor/coldplug-all-loads-the-keyboard-driver-too "$l" 'boot medium: /dev/sda: ext4 LABEL="FLOOR"' \
+    'MODULE-LOADED ahci$' 'MODULE-LOADED usbhid$' 'LIVEINIT-ROOT-DONE'
+}
+
+s_floor_virtio_scsi() {
+  local d; d=$(disk floorscsi floor.img); local l=$OUT/floor-scsi.log
+  "$BOOT" "$l" "$TMO" 'archisolabel=FLOOR' -device virtio-scsi-pci,id=scsi \
+    -drive if=none,id=m,format=raw,cache=unsafe,file="$d" -device scsi-hd,drive=m,bus=scsi.0 $(floor_kbd)
+  expect floor/virtio-scsi-medium "$l" 'boot medium: /dev/sda: ext4 LABEL="FLOOR"' 'MODULE-LOADED virtio_scsi$' \
+    'MODULE-LOADED sd_mod$' 'LIVEINIT-ROOT-DONE'
+  refuse floor/virtio-scsi-keyboard-driver-left "$l" 'MODULE-LOADED usbhid$'
+}
+
+s_floor_emergency_keyboard() {
+  local d; d=$(disk floorkbd floor.img); local l=$OUT/floor-kbd.log
+  "$BOOT" "$l" "$TMO" 'archisolabel=NOPE rootdelay=2' $(virtio "$d") $(floor_kbd)
+  expect floor/emergency-shell-gets-the-usb-keyboard "$l" 'did not appear within 2 s' 'emergency shell started' \
+    'input: QEMU QEMU USB Keyboard'
 }
