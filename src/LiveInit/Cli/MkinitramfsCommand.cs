@@ -10,8 +10,11 @@ public static class MkinitramfsCommand
     {
         var o = Options.Parse(args,
             ["modules-root", "kernel-release", "output", "busybox", "module", "agent", "compress-modules", "emergency",
-             "extra-module"],
-            ["no-busybox"]);
+             "extra-module", "compress"],
+            ["no-busybox", "no-shell", "agent-early"]);
+        var archive = o.Get("compress") ?? ArchiveCompression.Default;
+        if (!ArchiveCompression.Names.Contains(archive))
+            throw new UsageException($"--compress takes {string.Join(", ", ArchiveCompression.Names)}, not '{archive}'");
         var compress = o.Get("compress-modules");
         if (compress is not (null or "xz")) throw new UsageException($"--compress-modules takes xz, not '{compress}'");
         FailureAction? emergency = null;
@@ -38,7 +41,9 @@ public static class MkinitramfsCommand
         if (!Directory.Exists(root)) throw new UsageException($"modules folder {root} does not exist");
         var agent = o.Get("agent") ?? Environment.ProcessPath ?? throw new UsageException("--agent PATH is required");
         string? busybox = null;
-        if (!o.Has("no-busybox"))
+        // no shell: asked for, or an image whose failures reboot or power off (the command line cannot bring one back)
+        var noShell = o.Has("no-busybox") || o.Has("no-shell") || emergency is FailureAction.Reboot or FailureAction.Poweroff;
+        if (!noShell)
         {
             busybox = o.Get("busybox") ?? FindOnPath("busybox");
             if (busybox is null && emergency is null or FailureAction.Shell)
@@ -59,14 +64,15 @@ public static class MkinitramfsCommand
         var tmp = output + ".tmp";
         InitramfsBuilder.Result result;
         using (var f = File.Create(tmp))
-            result = InitramfsBuilder.Build(agent, set, kver, wanted, busybox, f, compress, emergency);
+            result = InitramfsBuilder.Build(agent, set, kver, wanted, busybox, f, compress, emergency, archive,
+                o.Has("agent-early"));
         File.Move(tmp, output, overwrite: true);
         foreach (var m in result.Missing)
             Console.Error.WriteLine($"liveinit mkinitramfs: note: module {m} is neither in {root} nor built in; skipped");
         var policy = emergency is { } a
             ? $"; emergency policy {FailureActions.Name(a)} ({InitramfsDefaults.DefaultPath})"
             : "";
-        Console.Out.WriteLine($"{output}: {result.Bytes} bytes ({result.Bytes / 1024.0 / 1024.0:F2} MiB gzip), "
+        Console.Out.WriteLine($"{output}: {result.Bytes} bytes ({result.Bytes / 1024.0 / 1024.0:F2} MiB {archive}{(o.Has("agent-early") ? ", agent uncompressed" : "")}), "
                               + $"{result.Files} entries, {result.Modules} modules for {kver}{policy}");
         return 0;
     }

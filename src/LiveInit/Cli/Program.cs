@@ -92,9 +92,12 @@ public static class Program
               identify filesystems and partition tables like blkid -p (default: every block device)
           liveinit mkinitramfs --modules-root DIR [--kernel-release KVER] --output FILE
                                [--busybox PATH] [--module NAME...] [--extra-module FILE.ko...] [--compress-modules xz]
-                               [--emergency shell|reboot|poweroff]
-              write a reproducible gzip newc initramfs with liveinit as /init; --emergency sets what a
-              fatal boot error ends in (the command line can make it stricter, never weaker)
+                               [--emergency shell|reboot|poweroff] [--no-shell]
+                               [--compress gzip|zstd|lz4|xz|none] [--agent-early]
+              write a reproducible newc initramfs with liveinit as /init; --emergency sets what a
+              fatal boot error ends in (the command line can make it stricter, never weaker; reboot and
+              poweroff leave busybox out, as --no-shell does); --agent-early stores the agent uncompressed
+              in a first archive
           liveinit remaster-step --medium DIR [--bdir antiX] [--sqname linuxfs] [--rollback|--noremaster]
                                  [--persist-root] [--stop-after N]
               test and repair aid: the antiX remaster step of the boot on a medium mounted elsewhere
