@@ -7,6 +7,7 @@ pkgs="qemu-system-x86 busybox-static squashfs-tools dosfstools mtools e2fsprogs 
       xz-utils zstd file xfsprogs btrfs-progs exfatprogs ntfs-3g f2fs-tools cryptsetup-bin erofs-utils udftools
       python3 gcc libc6-dev util-linux time make
       grub-common grub-pc-bin grub-efi-amd64-bin isolinux syslinux syslinux-common ovmf"
+pkgs="$pkgs lz4"   # mkinitramfs --compress lz4 (ImageSizeTests)
 missing=$(for p in $pkgs; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"; done)
 # the package and distro-hook tests (tests/package, tests/hooks, tests/peers)

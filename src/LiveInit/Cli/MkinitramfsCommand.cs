@@ -3,7 +3,7 @@ using LiveInit.Plan;
 
 namespace LiveInit.Cli;
 
-/// <summary><c>liveinit mkinitramfs</c>: a reproducible gzip newc initramfs with liveinit as /init.</summary>
+/// <summary><c>liveinit mkinitramfs</c>: a reproducible newc initramfs (zstd unless told) with liveinit as /init.</summary>
 public static class MkinitramfsCommand
 {
     public static int Run(string[] args)
@@ -12,7 +12,8 @@ public static class MkinitramfsCommand
             ["modules-root", "kernel-release", "output", "busybox", "module", "agent", "compress-modules", "emergency",
              "extra-module", "compress"],
             ["no-busybox", "no-shell", "agent-early"]);
-        var archive = o.Get("compress") ?? ArchiveCompression.Default;
+        var archive = o.Get("compress")
+            ?? ArchiveCompression.DefaultOnThisHost(n => Console.Error.WriteLine($"liveinit mkinitramfs: note: {n}"));
         if (!ArchiveCompression.Names.Contains(archive))
             throw new UsageException($"--compress takes {string.Join(", ", ArchiveCompression.Names)}, not '{archive}'");
         var compress = o.Get("compress-modules");

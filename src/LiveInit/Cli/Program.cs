@@ -93,8 +93,8 @@ public static class Program
           liveinit mkinitramfs --modules-root DIR [--kernel-release KVER] --output FILE
                                [--busybox PATH] [--module NAME...] [--extra-module FILE.ko...] [--compress-modules xz]
                                [--emergency shell|reboot|poweroff] [--no-shell]
-                               [--compress gzip|zstd|lz4|xz|none] [--agent-early]
-              write a reproducible newc initramfs with liveinit as /init; --emergency sets what a
+                               [--compress zstd|gzip|lz4|xz|none] [--agent-early]
+              write a reproducible newc initramfs (zstd) with liveinit as /init; --emergency sets what a
               fatal boot error ends in (the command line can make it stricter, never weaker; reboot and
               poweroff leave busybox out, as --no-shell does); --agent-early stores the agent uncompressed
               in a first archive

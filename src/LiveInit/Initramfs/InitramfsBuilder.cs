@@ -28,7 +28,7 @@ public static class InitramfsBuilder
     /// <param name="agentEarly">the agent in a first, uncompressed archive (the kernel copies it without
     /// decompressing), the rest in a second, compressed one.</param>
     public static Result Build(string agent, ModuleSet modules, string kernelRelease, IEnumerable<string> wanted, string? busybox, Stream output,
-        string? compressModules = null, Plan.FailureAction? emergency = null, string compression = ArchiveCompression.Default,
+        string? compressModules = null, Plan.FailureAction? emergency = null, string compression = "gzip",
         bool agentEarly = false)
     {
         var suffix = compressModules is null ? "" : "." + compressModules;
