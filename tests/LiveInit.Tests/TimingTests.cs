@@ -118,4 +118,33 @@ public class TimingTests
         }
         finally { dir.Delete(true); }
     }
+
+    private static (int Code, string Out, string Err) Analyze(params string[] args)
+    {
+        var (o, e) = (new StringWriter(), new StringWriter());
+        return (LiveInit.Cli.AnalyzeCommand.Run(args, o, e), o.ToString(), e.ToString());
+    }
+
+    [Fact]
+    public void AnalyzeReadsTheFileAndSaysWhatToDoWhenThereIsNone()
+    {
+        var dir = Directory.CreateTempSubdirectory("analyze");
+        try
+        {
+            var missing = Analyze("--file", Path.Combine(dir.FullName, "none.json"));
+            Assert.Equal(1, missing.Code);
+            Assert.Contains("does not exist: this system was not booted by LiveInit", missing.Err);
+            var bad = Path.Combine(dir.FullName, "bad.json");
+            File.WriteAllText(bad, "{\"version\":1}");
+            Assert.Contains("no \"steps\" array", Analyze("--file", bad).Err);
+            var good = Path.Combine(dir.FullName, "t.json");
+            File.WriteAllText(good, BootTimings.ToJson(1.187, Sample));
+            var blame = Analyze("--file", good);
+            Assert.Equal(0, blame.Code);
+            Assert.Equal(new TimingReport(1.187, Sample).Blame(), blame.Out);
+            Assert.Equal(new TimingReport(1.187, Sample).Time(), Analyze("time", "--file", good).Out);
+            Assert.Throws<LiveInit.Cli.UsageException>(() => Analyze("everything", "--file", good));
+        }
+        finally { dir.Delete(true); }
+    }
 }

@@ -7,8 +7,10 @@ namespace LiveInit.Cli;
 /// time, read from the file the boot left in /run.</summary>
 public static class AnalyzeCommand
 {
-    public static int Run(string[] args)
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
+        stdout ??= Console.Out;
+        stderr ??= Console.Error;
         var o = Options.Parse(args, ["file"]);
         var view = o.Positionals.Count switch
         {
@@ -20,23 +22,23 @@ public static class AnalyzeCommand
         var info = new FileInfo(path);
         if (!info.Exists)
         {
-            Console.Error.WriteLine($"liveinit analyze: {path} does not exist: this system was not booted by "
+            stderr.WriteLine($"liveinit analyze: {path} does not exist: this system was not booted by "
                 + "LiveInit 0.1.0 or later (or /run was cleared); --file names another copy");
             return 1;
         }
         if (info.Length > TimingReport.MaxBytes)
         {
-            Console.Error.WriteLine($"liveinit analyze: {path} is larger than {TimingReport.MaxBytes} bytes: not a timing file");
+            stderr.WriteLine($"liveinit analyze: {path} is larger than {TimingReport.MaxBytes} bytes: not a timing file");
             return 1;
         }
         TimingReport report;
         try { report = TimingReport.Parse(File.ReadAllText(path)); }
         catch (FormatException e)
         {
-            Console.Error.WriteLine($"liveinit analyze: {path}: {e.Message}");
+            stderr.WriteLine($"liveinit analyze: {path}: {e.Message}");
             return 1;
         }
-        Console.Out.Write(view == "time" ? report.Time() : report.Blame());
+        stdout.Write(view == "time" ? report.Time() : report.Blame());
         return 0;
     }
 }
