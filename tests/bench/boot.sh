@@ -3,7 +3,7 @@
 # the C floor (floor-init.c), on the same kernel and the SAME media files the peers boot (tests/peers/bench.sh
 # builds them from Debian packages and caches them under .cache/peers), round-robin, with the medians and the
 # ratios printed in the same run.
-#   ./build.sh bench boot          (env N = boots per variant, default 3)
+#   ./build.sh bench boot          (env N = boots per variant, default 3; ONLY = a regex of variant ids)
 # The peers are built on first use (a few minutes: debootstrap chroots with dracut and live-boot, a 400 MiB root).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -53,6 +53,8 @@ GL|$W/initrd-liveinit-generic.img|B/disk-live.img|root=live:LABEL=LIVE rd.live.d
 CSV=$W/results.csv
 echo "variant,run,wall_s,uptime_s,root_kind,persistence,initrd_bytes" >"$CSV"
 declare -A disk
+# ONLY=REGEX keeps the variants whose id matches (e.g. ONLY='^G' for the generic kernel's three)
+VARIANTS=$(grep -E "^(${ONLY:-.})" <<<"$VARIANTS" || true)
 while IFS='|' read -r id initrd d args kern; do
   [ -n "$id" ] || continue
   disk[$id]=$W/$id.img; cp --sparse=always "$PEERS/$d" "${disk[$id]}"

@@ -21,7 +21,7 @@ make_busybox() {
   cp "$(command -v busybox)" "$r/bin/busybox"
   # every applet but busybox itself (a bin/busybox -> busybox link would loop: ELOOP as /init)
   for a in $("$r/bin/busybox" --list); do [ "$a" = busybox ] || ln -s busybox "$r/bin/$a"; done
-  for m in $(module_order virtio_pci virtio_blk loop squashfs overlay); do
+  for m in $(module_order virtio_pci virtio_blk loop squashfs overlay crc32c_generic ext4); do   # ext4: a module on generic
     cp "$MODS/$m" "$r/lib/modules/"; mods="$mods ${m##*/}"
   done
   cat >"$r/init" <<EOF
