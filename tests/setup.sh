@@ -9,6 +9,7 @@ pkgs="qemu-system-x86 busybox-static squashfs-tools dosfstools mtools e2fsprogs 
       grub-common grub-pc-bin grub-efi-amd64-bin isolinux syslinux syslinux-common ovmf
       pxelinux ipxe-qemu"
 pkgs+=" curl openssl"   # the https srm load test (tests/boot/scenarios.d/layout.sh)
+pkgs="$pkgs lz4"   # mkinitramfs --compress lz4 (ImageSizeTests)
 missing=$(for p in $pkgs; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"; done)
 # the package and distro-hook tests (tests/package, tests/hooks, tests/peers)

@@ -4,7 +4,7 @@ _liveinit()
     local cur prev words cword
     _init_completion || return
 
-    local commands="explain probe mkinitramfs boot --help --version"
+    local commands="explain probe mkinitramfs analyze boot --help --version"
     if [[ $cword -eq 1 ]]; then
         COMPREPLY=($(compgen -W "$commands" -- "$cur"))
         return
@@ -19,6 +19,7 @@ _liveinit()
             return ;;
         --emergency) COMPREPLY=($(compgen -W "shell reboot poweroff" -- "$cur")); return ;;
         --compress-modules) COMPREPLY=($(compgen -W "xz" -- "$cur")); return ;;
+        --compress) COMPREPLY=($(compgen -W "zstd gzip lz4 xz none" -- "$cur")); return ;;
         --modules-root | --sysroot) _filedir -d; return ;;
         --kernel-release)
             COMPREPLY=($(compgen -W "$(command ls /lib/modules 2>/dev/null)" -- "$cur")); return ;;
@@ -37,7 +38,8 @@ _liveinit()
         probe) opts="--format" ;;
         mkinitramfs)
             opts="--modules-root --kernel-release --output --busybox --no-busybox --module --compress-modules
-                  --emergency --agent" ;;
+                  --emergency --agent --no-shell --compress --agent-early" ;;
+        analyze) opts="blame time --file" ;;
         boot) opts="--cmdline --sysroot --no-switch-root" ;;
     esac
     if [[ $cur == -* || ${words[1]} != probe ]]; then

@@ -19,6 +19,8 @@ public sealed class BootContext(BootPlan plan, BootLog log, BootOptions? options
     /// <summary>Layout detection found the medium's layout: the rest of the boot runs that dialect's plan.</summary>
     public void Adopt(BootPlan next) => Plan = next;
     public BootLog Log { get; } = log;
+    /// <summary>Each step's start and duration (<see cref="BootTimings"/>); null outside a boot.</summary>
+    public BootTimings? Timings { get; set; }
     public ModuleLoader? Modules { get; set; }
     public UeventListener? Uevents { get; set; }
     public DeviceRegistry? Devices { get; set; }
@@ -100,6 +102,33 @@ public sealed class BootContext(BootPlan plan, BootLog log, BootOptions? options
         Modules.WaitInFlight((int)Math.Max(0, end - Environment.TickCount64));
         Modules.NameInFlight();
         Modules.Dispose();
+    }
+
+    /// <summary>Modules the plan needs (loop, squashfs, overlay…), queued by the driver step behind the storage
+    /// drivers so they load while the medium is awaited.</summary>
+    public IReadOnlyList<string> PlanModules { get; set; } = [];
+
+    /// <summary>Waits for (or loads) <see cref="PlanModules"/>: called before the first image is mounted.</summary>
+    public void AwaitPlanModules()
+    {
+        if (Modules is null) return;
+        foreach (var m in PlanModules) Modules.Load(m, quietIfUnknown: m is "erofs");
+    }
+
+    /// <summary>Before an emergency shell: the drivers a boot-only coldplug left out (keyboards behind USB HID),
+    /// so the person at the console can type; at most <paramref name="timeoutMs"/>.</summary>
+    public void LoadRemainingDrivers(int timeoutMs = 5000)
+    {
+        if (Modules is null || Plan.Drivers is { Coldplug: ColdplugScope.All } || Volatile.Read(ref _driversFinished) == 1)
+            return;
+        var all = new DriverQueue(Modules, Log.Trace);
+        var t = new Thread(() =>
+        {
+            try { Coldplug.Run(all); }
+            catch (Exception) { }   // a shell without them is still a shell
+        }) { IsBackground = true, Name = "coldplug-all" };
+        t.Start();
+        t.Join(timeoutMs);
     }
 
     public DeviceRegistry RequireDevices() =>

@@ -23,6 +23,7 @@ public static class Emergency
         var policy = Policy(plan);
         Report(log, plan, ctx, steps, message);
         if (Libc.Getpid() != 1) return 1;
+        if (policy.Action == FailureAction.Shell) Try(() => ctx?.LoadRemainingDrivers());   // a USB keyboard
         Apply(log, policy);
         return 1;   // not reached: Apply never returns as PID 1
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using LiveInit.Boot.Steps;
 using LiveInit.Cmdline;
 using LiveInit.Devices;
@@ -37,6 +38,7 @@ public static class InitMain
         try { MountKernelFilesystems.MountAll(); }
         catch (NativeException e) { Console.Error.WriteLine($"liveinit: {e.Message}"); }
         log.Open(unlimitKmsg: true);
+        var timings = BootTimings.Start();   // /proc is mounted: the kernel's time to /init
         string? cmdlineText = null;
         var options = BootOptions.Default;
         for (var i = 0; i < args.Length; i++)
@@ -65,16 +67,20 @@ public static class InitMain
 
         using var ctx = new BootContext(plan, log, options);
         state.Context = ctx;
+        ctx.Timings = timings;
         ctx.Uevents = UeventListener.TryOpen(log.Warn);   // before the first sysfs scan
         var steps = BootSequence.For(plan, options).ToList();
         var descriptions = steps.Select(s => s.Describe()).ToList();
         state.Steps = descriptions;
+        log.Detail(string.Create(CultureInfo.InvariantCulture, $"timing: kernel to /init {timings.KernelS:0.000} s"));
+        LogTiming(log, timings, timings.Record("start", "mounts, log, command line and plan", timings.ProcessStartS));
         var total = Stopwatch.StartNew();
         for (var i = 0; i < steps.Count; i++)
         {
             var step = steps[i];
             log.Info($"[{i + 1}/{steps.Count}] {descriptions[i]}");
             var sw = Stopwatch.StartNew();
+            timings.Begin(BootTimings.NameOf(step), descriptions[i]);
             try { step.Run(ctx); }
             catch (BootFailure e) { return Emergency.Handle(log, plan, ctx, descriptions, e.Message); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -98,6 +104,7 @@ public static class InitMain
                 steps.AddRange(rest);
                 descriptions.AddRange(steps.Skip(descriptions.Count).Select(x => x.Describe()));
             }
+            if (timings.End() is { } t) LogTiming(log, timings, t);
         }
         if (!steps.Any(s => s is AssembleRoot))
             return Emergency.Handle(log, plan, ctx, descriptions, "the command line does not describe a live medium: "
@@ -105,5 +112,12 @@ public static class InitMain
         ctx.FinishDrivers();
         log.Notice($"root assembled at {options.NewRoot}; the embedding initramfs switches to it");
         return 0;
+    }
+
+    /// <summary>A step's timing to kmsg, and the whole list to /run/liveinit/timings.json.</summary>
+    internal static void LogTiming(BootLog log, BootTimings timings, StepTiming t)
+    {
+        log.Detail(BootTimings.LogLine(t));
+        if (!timings.TrySave()) log.Detail($"timing: {BootTimings.DefaultPath} could not be written");
     }
 }

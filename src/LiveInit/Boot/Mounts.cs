@@ -91,6 +91,7 @@ public static class Mounts
     /// <summary>Attaches an image file to a loop device and mounts it (type from the prober).</summary>
     public static string MountImage(BootContext ctx, string file, string target, bool readOnly, string? expectType = null)
     {
+        ctx.AwaitPlanModules();   // loop, squashfs, overlay: queued behind the storage drivers
         using var attached = Devices.LoopDevice.Attach(file, readOnly);
         return MountAttached(ctx, attached, file, target, readOnly, expectType);
     }
@@ -98,6 +99,7 @@ public static class Mounts
     /// <summary>Attaches an image opened by the confined opener (its descriptor, not its path) and mounts it.</summary>
     public static string MountImage(BootContext ctx, Media.ConfinedFile file, string target, bool readOnly, string? expectType = null)
     {
+        ctx.AwaitPlanModules();   // loop, squashfs, overlay: queued behind the storage drivers
         using var attached = Devices.LoopDevice.Attach(file, readOnly);
         return MountAttached(ctx, attached, file.Where, target, readOnly, expectType);
     }

@@ -47,6 +47,8 @@ public static class RootSwitcher
         if (moved != 0) ctx.Log.Warn($"moving {root} onto / failed ({Errno.Describe(moved)}); chroot into it instead");
         Libc.Chroot(".");
         Libc.Chdir("/");
+        // the switch's own timing, into the new root's /run (moved above): the last entry before exec
+        if (ctx.Timings?.End() is { } t) InitMain.LogTiming(ctx.Log, ctx.Timings, t);
         var env = new List<string>();
         foreach (DictionaryEntry e in Environment.GetEnvironmentVariables()) env.Add($"{e.Key}={e.Value}");
         foreach (var c in good)

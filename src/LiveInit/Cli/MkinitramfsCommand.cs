@@ -4,18 +4,22 @@ using LiveInit.Verify;
 
 namespace LiveInit.Cli;
 
-/// <summary><c>liveinit mkinitramfs</c>: a reproducible gzip newc initramfs with liveinit as /init.</summary>
+/// <summary><c>liveinit mkinitramfs</c>: a reproducible newc initramfs (zstd unless told) with liveinit as /init.</summary>
 public static class MkinitramfsCommand
 {
     public static int Run(string[] args)
     {
         var o = Options.Parse(args,
             ["modules-root", "kernel-release", "output", "busybox", "module", "agent", "compress-modules", "emergency",
-             "extra-module", "trust-key", "ca-cert"],
-            ["no-busybox", "allow-unsigned", "net", "tls", "autooverlay"]);
+             "extra-module", "trust-key", "ca-cert", "compress"],
+            ["no-busybox", "allow-unsigned", "net", "tls", "autooverlay", "no-shell", "agent-early"]);
         var trust = TrustedKeys(o.GetAll("trust-key"));
         if (o.Has("allow-unsigned") && trust.Count == 0)
             throw new UsageException("--allow-unsigned needs at least one --trust-key");
+        var archive = o.Get("compress")
+            ?? ArchiveCompression.DefaultOnThisHost(n => Console.Error.WriteLine($"liveinit mkinitramfs: note: {n}"));
+        if (!ArchiveCompression.Names.Contains(archive))
+            throw new UsageException($"--compress takes {string.Join(", ", ArchiveCompression.Names)}, not '{archive}'");
         var compress = o.Get("compress-modules");
         if (compress is not (null or "xz")) throw new UsageException($"--compress-modules takes xz, not '{compress}'");
         FailureAction? emergency = null;
@@ -42,7 +46,9 @@ public static class MkinitramfsCommand
         if (!Directory.Exists(root)) throw new UsageException($"modules folder {root} does not exist");
         var agent = o.Get("agent") ?? Environment.ProcessPath ?? throw new UsageException("--agent PATH is required");
         string? busybox = null;
-        if (!o.Has("no-busybox"))
+        // no shell: asked for, or an image whose failures reboot or power off (the command line cannot bring one back)
+        var noShell = o.Has("no-busybox") || o.Has("no-shell") || emergency is FailureAction.Reboot or FailureAction.Poweroff;
+        if (!noShell)
         {
             busybox = o.Get("busybox") ?? FindOnPath("busybox");
             if (busybox is null && emergency is null or FailureAction.Shell)
@@ -78,7 +84,8 @@ public static class MkinitramfsCommand
         InitramfsBuilder.Result result;
         using (var f = File.Create(tmp))
             result = InitramfsBuilder.Build(agent, set, kver, wanted, busybox, f, compress, emergency, net,
-                new InitramfsBuilder.Trust(trust, o.Has("allow-unsigned")), caBundle, hostFiles);
+                new InitramfsBuilder.Trust(trust, o.Has("allow-unsigned")), caBundle, hostFiles, archive,
+                o.Has("agent-early"));
         File.Move(tmp, output, overwrite: true);
         foreach (var m in result.Missing.Where(m => !net || !InitramfsBuilder.NetModules.Contains(m)))
             Console.Error.WriteLine($"liveinit mkinitramfs: note: module {m} is neither in {root} nor built in; skipped");
@@ -88,7 +95,8 @@ public static class MkinitramfsCommand
         foreach (var (name, key) in trust)
             Console.Out.WriteLine($"trusted key {name}: {key.Kind}, SHA-256 {key.Fingerprint} "
                                   + $"({TrustStore.DefaultDirectory}/{name})");
-        Console.Out.WriteLine($"{output}: {result.Bytes} bytes ({result.Bytes / 1024.0 / 1024.0:F2} MiB gzip), "
+        Console.Out.WriteLine($"{output}: {result.Bytes} bytes ({result.Bytes / 1024.0 / 1024.0:F2} MiB {archive}"
+                              + $"{(o.Has("agent-early") ? ", agent uncompressed" : "")}), "
                               + $"{result.Files} entries, {result.Modules} modules for {kver}{policy}"
                               + (net ? "; network boot (NIC drivers)" : ""));
         return 0;

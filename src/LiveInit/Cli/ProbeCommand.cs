@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using LiveInit.Devices;
+using LiveInit.Native;
 using LiveInit.Probe;
 using LiveInit.Probe.PartitionTables;
 using LiveInit.Text;
@@ -52,9 +53,13 @@ public static class ProbeCommand
                 else results.Add((path, r));
             }
         }
-        using var stdout = Console.OpenStandardOutput();
         var bytes = format == "json" ? Json(results) : Export(results);
-        stdout.Write(bytes);
+        // write(2) on descriptor 1 itself: System.Console would set up terminal and signal handling (a thread of
+        // its own) first, a good part of the start-up of a one-device probe
+        var stdout = new SafeFd(1);
+        try { Libc.Write(stdout, bytes, "standard output"); }
+        catch (NativeException e) { throw new IOException(e.Message, e); }
+        finally { stdout.SetHandleAsInvalid(); }   // not ours to close
         return failed ? 1 : results.Any(r => !r.Result.IsEmpty) ? 0 : 2;
     }
 

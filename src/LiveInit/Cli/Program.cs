@@ -10,6 +10,7 @@ public static class Program
     {
         // As /init in an initramfs the kernel starts us as PID 1: boot, never return. The kernel hands init
         // every command-line word it does not know (e.g. "loadsrm"): those are not options of ours.
+        BootTimings.MarkProcessStart();
         if (Native.Libc.Getpid() == 1) Pid1(args.Length > 0 && args[0] == "boot" ? args[1..] : []);
         if (args.Length > 0 && args[0] == "boot") return InitMain.Run(args[1..]);
         if (args.Length == 0) { Console.Error.Write(Usage); return 2; }
@@ -20,6 +21,7 @@ public static class Program
                 "explain" => ExplainCommand.Run(args[1..]),
                 "probe" => ProbeCommand.Run(args[1..]),
                 "names" => NamesCommand.Run(args[1..]),
+                "analyze" => AnalyzeCommand.Run(args[1..]),
                 "mkinitramfs" => MkinitramfsCommand.Run(args[1..]),
                 "remaster-step" => RemasterStepCommand.Run(args[1..]),
                 Modules.HelperInserter.Command => Modules.ModuleHelper.Serve(),
@@ -96,15 +98,17 @@ public static class Program
               the /dev/disk/by-id and by-path names udev would give each device, computed from sysfs
           liveinit mkinitramfs --modules-root DIR [--kernel-release KVER] --output FILE
                                [--busybox PATH] [--module NAME...] [--extra-module FILE.ko...] [--compress-modules xz]
-                               [--emergency shell|reboot|poweroff] [--net] [--trust-key KEY.pem...] [--autooverlay]
-                               [--allow-unsigned] [--tls [--ca-cert CA.pem...]]
-              write a reproducible gzip newc initramfs with liveinit as /init; --emergency sets what a
-              fatal boot error ends in (the command line can make it stricter, never weaker); --net adds
-              NIC drivers for network boots (ip=, archiso_http_srv=, root=live:http://...); --trust-key
-              bakes in a public key (RSA or EC P-256): the image and SRMs then need a <file>.sig made by
-              openssl dgst -sha256 -sign that verifies, and unsigned files are refused unless --allow-unsigned;
-              --tls (with --agent artifacts/liveinit-tls from ./build.sh tls) bakes in the host's CA certificates
-              and the --ca-cert files for https:// downloads;
+                               [--emergency shell|reboot|poweroff] [--no-shell] [--compress zstd|gzip|lz4|xz|none]
+                               [--agent-early] [--net] [--trust-key KEY.pem...] [--allow-unsigned]
+                               [--tls [--ca-cert CA.pem...]] [--autooverlay]
+              write a reproducible newc initramfs (zstd) with liveinit as /init; --emergency sets what a
+              fatal boot error ends in (the command line can make it stricter, never weaker; reboot and
+              poweroff leave busybox out, as --no-shell does); --agent-early stores the agent uncompressed
+              in a first archive; --net adds NIC drivers for network boots (ip=, archiso_http_srv=,
+              root=live:http://...); --trust-key bakes in a public key (RSA or EC P-256): the image and SRMs
+              then need a <file>.sig made by openssl dgst -sha256 -sign that verifies, and unsigned files are
+              refused unless --allow-unsigned; --tls (with --agent artifacts/liveinit-tls from ./build.sh tls)
+              bakes in the host's CA certificates and the --ca-cert files for https:// downloads;
               --autooverlay adds this host's mke2fs and its libraries (dracut's autooverlay formats with it)
           liveinit remaster-step --medium DIR [--bdir antiX] [--sqname linuxfs] [--rollback|--noremaster]
                                  [--persist-root] [--stop-after N]
@@ -115,6 +119,9 @@ public static class Program
               assemble the root at DIR and return instead of switching to it
           liveinit fetch URL OUT [--sha512] [--tries N] [--max-size-mb N] [--dns ADDR] [--quiet]
               the boot's own HTTP download (Range resume, retries with backoff) as a host command
+          liveinit analyze [blame|time] [--file PATH]
+              in the booted system: the kernel's time to /init and each boot step's start and duration
+              (from /run/liveinit/timings.json), slowest first (blame) or in order (time)
           liveinit module-helper
               (started by the boot) insert the modules named on standard input, one "ID PATH" per line
           liveinit srm pack|load|install-unit ...        (in the running live system; each has --help)

@@ -40,6 +40,7 @@ public static class DialectSelector
 
     private static BootPlan WithImageDefaults(KernelCommandLine c, BootPlan plan, InitramfsDefaults? image)
     {
+        plan = DriverParameters.Apply(plan, c);
         if (image is null || image == InitramfsDefaults.None) return plan;
         // the dialect already reported the command line's own problems; only what the image adds is new
         var d = new Diagnostics();

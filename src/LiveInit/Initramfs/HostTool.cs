@@ -7,6 +7,11 @@ namespace LiveInit.Initramfs;
 /// standard output returned, a non-zero exit or a missing tool reported as an IOException saying what to do.</summary>
 internal static class HostTool
 {
+    /// <summary>True when <paramref name="tool"/> is an executable file in a folder of PATH.</summary>
+    public static bool Exists(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries)
+        .Any(d => File.Exists(Path.Combine(d, tool)));
+
     public static byte[] Run(string tool, IEnumerable<string> args, byte[]? stdin = null, string? missingHint = null)
     {
         var psi = new ProcessStartInfo(tool)

@@ -1,5 +1,3 @@
-using System.IO.Compression;
-
 namespace LiveInit.Initramfs;
 
 /// <summary>Builds the initramfs: /init (the agent), busybox with an sh link for the emergency shell,
@@ -41,9 +39,14 @@ public static class InitramfsBuilder
     /// <param name="compressModules">"xz" stores modules as .ko.xz (as kbuild compresses them), for kernels and
     /// initramfs generators that expect that; null stores them uncompressed.</param>
     /// <param name="emergency">the image's emergency policy (mkinitramfs --emergency); null writes no config.</param>
+    /// <param name="compression">how the archive is compressed (<see cref="ArchiveCompression"/>): gzip, zstd,
+    /// lz4, xz or none.</param>
+    /// <param name="agentEarly">the agent in a first, uncompressed archive (the kernel copies it without
+    /// decompressing), the rest in a second, compressed one.</param>
     public static Result Build(string agent, ModuleSet modules, string kernelRelease, IEnumerable<string> wanted, string? busybox, Stream output,
         string? compressModules = null, Plan.FailureAction? emergency = null, bool net = false, Trust? trust = null,
-        byte[]? caBundle = null, IReadOnlyList<(string ImagePath, string HostPath)>? hostFiles = null)
+        byte[]? caBundle = null, IReadOnlyList<(string ImagePath, string HostPath)>? hostFiles = null,
+        string compression = "gzip", bool agentEarly = false)
     {
         var suffix = compressModules is null ? "" : "." + compressModules;
         var set = modules.Closure(wanted, out var missing);
@@ -120,13 +123,22 @@ public static class InitramfsBuilder
             entries[path] = w => w.File(path, System.Text.Encoding.UTF8.GetBytes(text));
         }
         using var counting = new CountingStream(output);
-        using (var gz = new GZipStream(counting, CompressionLevel.SmallestSize, leaveOpen: true))
+        if (agentEarly)
         {
-            var cpio = new CpioWriter(gz);
+            var init = entries["init"];
+            entries.Remove("init");
+            var early = new CpioWriter(counting);
+            init(early);
+            early.Trailer();
+        }
+        using (var archive = new MemoryStream())
+        {
+            var cpio = new CpioWriter(archive);
             foreach (var e in entries.Values) e(cpio);
             cpio.Trailer();
+            ArchiveCompression.Write(compression, archive.ToArray(), counting);
         }
-        return new Result(counting.Count, entries.Count, set.Count, missing);
+        return new Result(counting.Count, entries.Count + (agentEarly ? 1 : 0), set.Count, missing);
     }
 
     /// <summary>xz as kbuild compresses modules.</summary>

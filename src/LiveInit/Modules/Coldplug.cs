@@ -7,8 +7,11 @@ public static class Coldplug
     /// <summary>Queues every modalias on <paramref name="drivers"/> and waits for the loads, round after round
     /// (a new driver can bring new devices). A round does not wait for a slow driver (one that never finishes
     /// holds a worker, not coldplug), and never longer than the loader's limit and a second. Returns the
-    /// modules loaded meanwhile.</summary>
-    public static int Run(DriverQueue drivers, string sys = "/sys", CancellationToken stop = default)
+    /// modules loaded meanwhile.
+    /// <paramref name="afterFirstScan"/> runs once the first scan is queued (the plan's own modules go behind
+    /// the drivers of the medium's bus).</summary>
+    public static int Run(DriverQueue drivers, string sys = "/sys", CancellationToken stop = default,
+        Action? afterFirstScan = null)
     {
         var before = drivers.Loader.LoadedCount;
         var roundMs = (int)drivers.Loader.Limit.TotalMilliseconds + 1000;
@@ -17,6 +20,7 @@ public static class Coldplug
             var fresh = 0;
             foreach (var alias in ReadModaliases(sys))
                 if (drivers.Enqueue(alias)) fresh++;
+            if (round == 0) afterFirstScan?.Invoke();
             var idle = drivers.WaitIdle(roundMs);
             if (fresh == 0 && idle) break;
         }

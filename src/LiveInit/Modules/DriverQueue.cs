@@ -5,9 +5,12 @@ namespace LiveInit.Modules;
 /// thread that waits for a device ever loads a driver itself. One worker loads them in order, as modprobe
 /// would; when a load takes longer than <see cref="ModuleLoader.SlowWaitMs"/> another worker starts beside it
 /// (up to <paramref name="workers"/>), so a module that never finishes holds one worker, for at most the
-/// loader's limit, while the others go on. Each alias is loaded once.
+/// loader's limit, while the others go on. Each alias is loaded once. With <paramref name="bootOnly"/> only the
+/// drivers <see cref="BootDriverClass"/> counts as the boot's (storage, buses) are loaded; the others are left to
+/// the live system's udev; with <paramref name="network"/> NIC drivers count as the boot's too.
 /// </summary>
-public sealed class DriverQueue(ModuleLoader loader, Action<string> trace, int workers = 4)
+public sealed class DriverQueue(
+    ModuleLoader loader, Action<string> trace, int workers = 4, bool bootOnly = false, bool network = false)
 {
     private readonly object _gate = new();
     private readonly Queue<string> _queue = new();
@@ -23,15 +26,39 @@ public sealed class DriverQueue(ModuleLoader loader, Action<string> trace, int w
     /// was queued before, or the queue is stopped. Never waits.</summary>
     public bool Enqueue(string alias)
     {
-        if (loader.Index.Resolve(alias).Count == 0) return false;
+        var modules = loader.Index.Resolve(alias);
+        if (modules.Count == 0) return false;
+        List<string>? only = null;
+        if (bootOnly && (only = BootDriverClass.Filter(loader.Index, modules, network)).Count == 0)
+        {
+            lock (_gate) if (!_seen.Add(alias)) return false;
+            trace($"modalias {alias}: {string.Join(", ", modules)} left to the live system");
+            return false;
+        }
         lock (_gate)
         {
             if (_stopped || !_seen.Add(alias)) return false;
-            _queue.Enqueue(alias);
+            if (only is null) _queue.Enqueue(alias);
+            else foreach (var m in only) _queue.Enqueue(m);
             if (_threads.Count == 0) AddWorker();
             Monitor.PulseAll(_gate);
         }
         trace($"modalias {alias}");
+        return true;
+    }
+
+    /// <summary>Queues modules by name, behind what is queued already and whatever their class (what the plan
+    /// needs: loop, squashfs, overlay); false when the queue is stopped. Never waits.</summary>
+    public bool EnqueueModules(IEnumerable<string> names)
+    {
+        lock (_gate)
+        {
+            if (_stopped) return false;
+            foreach (var n in names)
+                if (_seen.Add(n)) _queue.Enqueue(n);
+            if (_threads.Count == 0) AddWorker();
+            Monitor.PulseAll(_gate);
+        }
         return true;
     }
 

@@ -46,6 +46,8 @@ public static class PlanText
         if (plan.Home is not null) s.AppendLine($"  home:      /{plan.Home.FilePath} on the medium mounted on /home{(plan.Home.Required ? "" : " when present")}");
         if (plan.Layout is { } layout) s.Append(Describe(layout));
         s.AppendLine($"  failure:   {Describe(plan.Failure)}");
+        if (plan.Drivers is { Coldplug: ColdplugScope.All })
+            s.AppendLine("  drivers:   every driver for the hardware present (liveinit.coldplug=all)");
         s.AppendLine($"  init:      {plan.Init.Path ?? "/sbin/init (then /etc/init, /bin/init, /bin/sh)"}"
                      + (plan.Init.Arguments.Count > 0 ? " " + string.Join(' ', plan.Init.Arguments) : ""));
         s.AppendLine("  steps:");

@@ -198,7 +198,7 @@ s_embedded_hook_mode() {
   # a shell /init in the manner of initramfs-tools: LiveInit assembles the root at /root and returns,
   # the shell moves the API filesystems and switches itself. Appended as a second cpio archive.
   local h=$OUT/hookpart x=$OUT/hookx; rm -rf "$h" "$x"; mkdir -p "$h/root" "$x"
-  zcat "$INITRD" | (cd "$x" && cpio -i --quiet init) && mv "$x/init" "$h/liveinit-agent"
+  zstd -dcf "$INITRD" | (cd "$x" && cpio -i --quiet init) && mv "$x/init" "$h/liveinit-agent"
   cat >"$h/init" <<'SH'
 #!/bin/sh
 /bin/busybox mount -t proc proc /proc; /bin/busybox mount -t sysfs sys /sys
