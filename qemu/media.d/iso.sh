@@ -4,6 +4,7 @@
 #                     live/filesystem.squashfs (live-boot), antiX/linuxfs and a waiting antiX/linuxfs.new (variant
 #                     v2: a remaster from an ISO file must be refused)
 #   iso-ext4.img      dos disk, p1 ext4 "DATA4" holding /isos/live.iso (multi.iso) and /isos/evil.iso -> /dev/vdb
+#                     (the ext4 host of every dialect; iso-exfat.img the exFAT host of every dialect)
 #   iso-ext4-cow.img  dos disk, p1 ext4 "DATA4C" holding /isos/live.iso, p2 ext4 "isopersist" (archiso cow beside it)
 #   iso-exfat.img     dos disk, p1 exFAT "DATAX" holding /ISO/live.iso (written by ../exfat-put.py: no exFAT mount
 #                     is needed on the build machine)

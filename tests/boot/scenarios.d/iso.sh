@@ -1,7 +1,7 @@
-# ISO files on data partitions, one boot per dialect with the peer's own parameters (sourced by ../scenarios.sh).
-# ext4 is covered by archiso img_dev/img_loop (with cow beside the ISO), antiX fromiso and live-boot findiso; exFAT by
-# SystemRescueCd-5 isoloop and dracut iso-scan/filename. The partition holding the ISO must be byte-identical after
-# every boot (it is mounted read-only without journal replay), the whole disk too unless persistence was asked for.
+# ISO files on data partitions, one boot per dialect and host filesystem (ext4 and exFAT) with the peer's own
+# parameters (sourced by ../scenarios.sh); both filesystems hold the same multi-dialect ISO (/isos/live.iso on ext4
+# "DATA4", /ISO/live.iso on exFAT "DATAX"). The partition holding the ISO must be byte-identical after every boot (it
+# is mounted read-only without journal replay), the whole disk too unless persistence was asked for.
 part_md5() { dd if="$1" bs=1M skip="$2" count="$3" status=none | md5sum | cut -d' ' -f1; }
 same_part() {  # name disk start-MiB size-MiB md5-before
   local now; now=$(part_md5 "$2" "$3" "$4")
@@ -70,4 +70,36 @@ s_iso_link_off_the_host_refused() {
   refuse iso/image-file-link-never-mounted "$OUT/isoevil.log" 'LIVEINIT-ROOT-REACHED' 'boot medium: the image file'
   same_bytes iso/image-file-link-host-identical "$d" "$md"
   same_bytes iso/image-file-link-internal-disk-identical "$i" "$mi"
+}
+
+# the other filesystem for each dialect: the same ISO, the same chain, the disk byte-identical
+iso_other_fs() {  # NAME DISK-IMAGE CMDLINE MOUNT-POINT EXTRA-PATTERN...
+  local name=$1 img=$2 a=$3 mnt=$4 d m fs=${2#iso-}; fs=${fs%.img}; shift 4
+  d=$(disk "$name" "$img"); m=$(md5_of "$d")
+  "$BOOT" "$OUT/$name.log" "$TMO" "$a" $(virtio "$d")
+  expect "iso/$name" "$OUT/$name.log" "$ISO_CHAIN mounted at $mnt" "the image file /dev/vda1 \\($fs, read-only\\)" \
+    'LIVEINIT-ROOT-REACHED' "$@"
+  same_bytes "iso/$name-disk-identical" "$d" "$m"
+}
+s_iso_archiso_exfat() {
+  iso_other_fs archiso-img-dev-img-loop-on-exfat iso-exfat.img \
+    'img_dev=/dev/disk/by-label/DATAX img_loop=/ISO/live.iso archisobasedir=sysresccd archisolabel=ISOLIVE' \
+    /run/archiso/bootmnt 'PERSIST-NONE'
+}
+s_iso_antix_fromiso_exfat() {
+  iso_other_fs antix-fromiso-on-exfat iso-exfat.img 'fromiso=/ISO/live.iso blabel=DATAX from=hd' /live/boot-dev \
+    'fromiso: live remastering needs a frugal install'
+}
+s_iso_liveboot_findiso_exfat() {
+  iso_other_fs liveboot-findiso-on-exfat iso-exfat.img 'boot=live findiso=/ISO/live.iso' /run/live/medium \
+    'found /ISO/live.iso on /dev/vda1' 'live/filesystem.squashfs mounted at'
+}
+s_iso_sysresccd5_isoloop_ext4() {
+  iso_other_fs sysresccd5-isoloop-on-ext4 iso-ext4.img 'isoloop=/isos/live.iso' /livemnt/boot \
+    'found /isos/live.iso on /dev/vda1' 'sysrcd.dat mounted at'
+}
+s_iso_dracut_isoscan_ext4() {
+  iso_other_fs dracut-iso-scan-on-ext4 iso-ext4.img \
+    'root=live:CDLABEL=ISOLIVE rd.live.image iso-scan/filename=/isos/live.iso' /run/initramfs/live \
+    'LiveOS/squashfs.img mounted at'
 }
