@@ -8,6 +8,9 @@
 #   t21-overlay.img  TEST-21: whole-disk ext4 "OVERLAY" (32 MiB, fixed UUID) for rd.overlay=<device>
 #   t30-root.img     TEST-30-DMSQUASH: dos disk, p1 at sector 2048, ext4 "dracut" with LiveOS/rootfs.img a squashfs
 #                    of the root (dracut-ng's layout; LiveInit finds LiveOS/rootfs.img after squashfs.img)
+#   t30-erofs.img    TEST-30's root_erofs disk: the whole disk an erofs of the root (mkfs.erofs), no partition table
+#   t30-iso.img      TEST-30's root_iso disk: whole-disk ext4 "dracut_iso" holding /linux.iso, an iso9660 "ISO"
+#                    (-iso-level 3) of the same live tree (LiveOS/rootfs.img)
 if [ -x "$HERE/../artifacts/liveinit" ]; then
 P=$W/root-udev; rm -rf "$P"; cp -a "$R" "$P"
 cp "$HERE/../artifacts/liveinit" "$P/bin/liveinit"
@@ -38,7 +41,12 @@ mksquashfs "$R" "$T/LiveOS/rootfs.img" -noappend -quiet -comp gzip -all-root >/d
 mkfs.ext4 -q -F -L dracut -d "$T" "$W/t30-p1.img" 20M 2>&1 | grep -v "^Creating regular file" || true
 truncate -s 24M "$OUT/t30-root.img"; echo '2048,40960' | sfdisk -q "$OUT/t30-root.img" >/dev/null
 dd if="$W/t30-p1.img" of="$OUT/t30-root.img" bs=512 seek=2048 conv=notrunc,sparse status=none
-rm -rf "$T" "$W/t30-p1.img"
+rm -f "$OUT/t30-erofs.img"; mkfs.erofs --quiet "$OUT/t30-erofs.img" "$R" >/dev/null
+I=$W/tree-t30-iso; rm -rf "$I"; mkdir -p "$I"
+xorriso -as mkisofs -quiet -output "$I/linux.iso" "$T" -volid ISO -iso-level 3 2>/dev/null
+rm -f "$OUT/t30-iso.img"
+mkfs.ext4 -q -F -L dracut_iso -d "$I" "$OUT/t30-iso.img" 24M 2>&1 | grep -v "^Creating regular file" || true
+rm -rf "$T" "$I" "$W/t30-p1.img"
 else
   echo "media.d/dracutng.sh: no artifacts/liveinit (./build.sh first): udev-names media not built" >&2
 fi

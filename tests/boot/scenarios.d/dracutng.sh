@@ -107,6 +107,31 @@ s_dracutng_t30_overlayfs() { t30_boot t30-overlayfs ""; }
 s_dracutng_t30_live() { t30_boot t30-live "rd.live.image"; }
 s_dracutng_t30_livedir() { t30_boot t30-livedir "rd.live.image rd.live.dir=LiveOS"; }
 
+# TEST-30's erofs and iso lines: all three of its disks attached as it attaches them (root, root_erofs, root_iso),
+# the client options after "rd.overlay root=live:/dev/disk/by-label/dracut" (the last root= wins, as in dracut); the
+# named disk is the medium (not the "dracut" one) and no disk is written.
+t30_three() {  # NAME EXTRA-ARGS EXPECTED-PATTERN...
+  local name=$1 a=$2 r e i l=$OUT/$1.log before; shift 2
+  r=$(disk "$name" t30-root.img); e=$(disk "$name" t30-erofs.img); i=$(disk "$name" t30-iso.img)
+  before=$(md5_of "$r")$(md5_of "$e")$(md5_of "$i")
+  "$BOOT" "$l" "$TMO" "rd.overlay root=live:/dev/disk/by-label/dracut $a" \
+    $(dng_scsi "$r" root "$e" root_erofs "$i" root_iso)
+  expect "dracut-ng/$name" "$l" 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' 'OVERLAY-UPPER=/run/liveinit/cow/' "$@"
+  refuse "dracut-ng/$name-not-the-dracut-disk" "$l" 'LABEL=dracut([^_]|$)'
+  [ "$(md5_of "$r")$(md5_of "$e")$(md5_of "$i")" = "$before" ] && echo "PASS dracut-ng/$name-disks-untouched" \
+    || echo "FAIL dracut-ng/$name-disks-untouched: a disk of $r $e $i changed"
+}
+s_dracutng_t30_erofs() {
+  t30_three t30-erofs "root=live:/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_root_erofs" \
+    'boot medium: /dev/sdb: erofs ' 'the medium /dev/sdb is itself the image \(erofs\)'
+}
+s_dracutng_t30_iso() {
+  t30_three t30-iso "iso-scan/filename=linux.iso root=live:/dev/disk/by-label/ISO rd.driver.pre=squashfs \
+rd.driver.pre=ext4" 'found /linux.iso on /dev/sdc$' \
+    'the image file /dev/sdc \(ext4, read-only\) [^ ]*/linux.iso -> /dev/loop[0-9]+ \(iso9660 LABEL=ISO\)' \
+    'image /run/initramfs/live/LiveOS/rootfs.img mounted at /run/initramfs/squashfs'
+}
+
 # TEST-21-OVERLAYFS: root=LABEL=dracut with rd.overlay=0 (no overlay: the ext4 root itself), rd.overlay and
 # rd.overlay=1 (tmpfs), tmpfs:size=32M,nr_inodes=100000 (a sized tmpfs), LABEL=NONEXISTENT (a warning, tmpfs); the
 # root disk and the overlay disk stay byte-identical in all of them.
