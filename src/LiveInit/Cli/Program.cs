@@ -100,7 +100,8 @@ public static class Program
                                [--allow-unsigned] [--tls [--ca-cert CA.pem...]]
               write a reproducible gzip newc initramfs with liveinit as /init; --emergency sets what a
               fatal boot error ends in (the command line can make it stricter, never weaker); --net adds
-              NIC drivers for network boots (ip=, archiso_http_srv=, root=live:http://...); --trust-key
+              NIC drivers, nbd and nfsv4 for network boots (ip=, archiso_http_srv=, root=live:http://...,
+              fetch=, archiso_nbd_srv=, archiso_nfs_srv=); --trust-key
               bakes in a public key (RSA or EC P-256): the image and SRMs then need a <file>.sig made by
               openssl dgst -sha256 -sign that verifies, and unsigned files are refused unless --allow-unsigned;
               --tls (with --agent artifacts/liveinit-tls from ./build.sh tls) bakes in the host's CA certificates

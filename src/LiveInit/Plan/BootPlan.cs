@@ -23,7 +23,8 @@ public sealed record BootPlan(
     ImageFilePlan? ImageFile = null,
     NetPlan? Net = null,
     VerifyPlan? Verify = null,
-    AutoOverlayPlan? AutoOverlay = null)
+    AutoOverlayPlan? AutoOverlay = null,
+    NfsSource? Nfs = null)
 {
     public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
 }
