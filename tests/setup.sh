@@ -17,6 +17,7 @@ for p in debootstrap lintian scdoc man-db; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=" $p"; done
 # signatures, NBD and https (issue 12): the openssl CLI, an NBD server, static OpenSSL for ./build.sh tls, CAs
 for p in openssl nbdkit libssl-dev ca-certificates; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=" $p"; done
+for p in nfs-ganesha nfs-ganesha-vfs; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=" $p"; done   # archiso_nfs_srv (tests/boot/scenarios.d/nfs.sh)
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "setup: missing packages:" $missing "- run as root (or: sudo apt-get install" $missing ")" >&2; exit 1

@@ -20,7 +20,8 @@ public static class BootSequence
         }
         if (plan.Net is { } net) steps.Add(new Net.NetworkUp(net));
         var netImage = plan.Net?.Image;
-        if (plan.Medium.Device is null && plan.Medium.SearchFile is null && plan.ImageFile is null && netImage is null)
+        if (plan.Medium.Device is null && plan.Medium.SearchFile is null && plan.ImageFile is null && netImage is null
+            && plan.Nfs is null)
             return steps;
         var mp = plan.Medium.MountPoint;
         if (netImage is not null)
@@ -31,8 +32,8 @@ public static class BootSequence
         else
         {
             if (plan.Medium.Nbd is { } nbd) steps.Add(new ConnectNbd(nbd, plan.Medium.WaitSeconds));
-            steps.Add(plan.ImageFile is null
-                ? new FindMedium(plan.Medium, plan.Image.Candidates)
+            steps.Add(plan.Nfs is { } nfs ? new MountNfs(nfs, plan.Medium)
+                : plan.ImageFile is null ? new FindMedium(plan.Medium, plan.Image.Candidates)
                 : new OpenImageFile(plan.ImageFile, plan.Medium));
             if (layout?.MediumLink is { } link) steps.Add(new LinkMediumDevice(link));
             if (plan.OverlayRoot is { } overlayRoot)

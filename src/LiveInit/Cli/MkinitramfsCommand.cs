@@ -61,6 +61,7 @@ public static class MkinitramfsCommand
         var wanted = InitramfsBuilder.DefaultModules.Concat(o.GetAll("module")).ToList();
         if (net) wanted.AddRange(InitramfsBuilder.NetModules);
         if (net) wanted.Add("nbd");   // archiso_nbd_srv=, root=live:nbd://
+        if (net) wanted.Add("nfsv4");   // archiso_nfs_srv= (nfs, sunrpc, ... come as its dependencies)
         var set = ModuleSet.Load(root);
         foreach (var extra in o.GetAll("extra-module"))
         {

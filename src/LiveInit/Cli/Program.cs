@@ -104,10 +104,11 @@ public static class Program
               write a reproducible newc initramfs (zstd) with liveinit as /init; --emergency sets what a
               fatal boot error ends in (the command line can make it stricter, never weaker; reboot and
               poweroff leave busybox out, as --no-shell does); --agent-early stores the agent uncompressed
-              in a first archive; --net adds NIC drivers for network boots (ip=, archiso_http_srv=,
-              root=live:http://...); --trust-key bakes in a public key (RSA or EC P-256): the image and SRMs
-              then need a <file>.sig made by openssl dgst -sha256 -sign that verifies, and unsigned files are
-              refused unless --allow-unsigned; --tls (with --agent artifacts/liveinit-tls from ./build.sh tls)
+              in a first archive; --net adds NIC drivers, nbd and nfsv4 for network boots (ip=,
+              archiso_http_srv=, root=live:http://..., fetch=, archiso_nbd_srv=, archiso_nfs_srv=);
+              --trust-key bakes in a public key (RSA or EC P-256): the image and SRMs then need a <file>.sig
+              made by openssl dgst -sha256 -sign that verifies, and unsigned files are refused unless
+              --allow-unsigned; --tls (with --agent artifacts/liveinit-tls from ./build.sh tls)
               bakes in the host's CA certificates and the --ca-cert files for https:// downloads;
               --autooverlay adds this host's mke2fs and its libraries (dracut's autooverlay formats with it)
           liveinit remaster-step --medium DIR [--bdir antiX] [--sqname linuxfs] [--rollback|--noremaster]

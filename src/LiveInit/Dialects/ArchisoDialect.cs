@@ -17,12 +17,13 @@ public sealed class ArchisoDialect : IDialect
     public string Name => "archiso";
     public IReadOnlyList<string> MediumParameters { get; } =
         ["archisolabel", "archisodevice", "archisosearchuuid", "img_dev", "img_label", "img_loop", "archiso_http_srv",
-            NbdParameters.ArchisoServer];
+            NbdParameters.ArchisoServer, NfsParameters.ArchisoServer];
     public IReadOnlyList<string> Parameters { get; } =
     [
         "archisolabel", "archisodevice", "archisosearchuuid", "archisobasedir", "arch", "cow_label", "cow_device",
         "cow_directory", "cow_flags", "cow_spacesize", "loadsrm", "copytoram", "checksum", "archiso_http_srv",
         "img_dev", "img_label", "img_loop", "img_flags", NbdParameters.ArchisoServer, NbdParameters.ArchisoName,
+        NfsParameters.ArchisoServer, NfsParameters.ArchisoOptions,
     ];
 
     /// <summary>archiso_pxe_http's tmpfs for the fetched image.</summary>
@@ -51,9 +52,15 @@ public sealed class ArchisoDialect : IDialect
         }
         else if (net is not null && c.Has(NbdParameters.ArchisoServer))
             d.Warn(NbdParameters.ArchisoServer, "archiso_http_srv is given too and wins");
+        // archiso_pxe_nfs: the export is the medium at bootmnt; copytoram unless copytoram=n
+        var nfs = net is null && nbd is null ? NfsParameters.Archiso(c, d) : null;
+        if (nfs is not null)
+            medium = new MediumPlan(null, null, ScanScope.All, BootMount, CommonParameters.WaitSeconds(c, d), false);
+        else if (c.Has(NfsParameters.ArchisoServer))
+            d.Warn(NfsParameters.ArchisoServer, $"{(net is null ? "archiso_nbd_srv" : "archiso_http_srv")} is given too and wins");
         var image = new ImagePlan(
             [$"{imageDir}/airootfs.sfs", $"{imageDir}/airootfs.erofs"],
-            net is not null || (nbd is not null && !c.Has("copytoram")) ? ImageCopy.Yes : CopyMode(c, d),
+            net is not null || ((nbd ?? (object?)nfs) is not null && !c.Has("copytoram")) ? ImageCopy.Yes : CopyMode(c, d),
             CommonParameters.Flag(c, d, "checksum") ? $"{imageDir}/airootfs.sha512" : null,
             ["airootfs.img"],
             ImageMount);
@@ -91,8 +98,14 @@ public sealed class ArchisoDialect : IDialect
         return new BootPlan(sysrescue ? "archiso (SystemRescue)" : Name, medium, image, srm, writable,
             new RemasterPlan(RemasterAction.None, imageDir, "airootfs.sfs", false, ""), null,
             CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items,
-            ImageFile: isoFile, Net: net);
+            ImageFile: isoFile, Net: net ?? NfsNet(c, d, nfs, image.CopyToRam), Nfs: nfs);
     }
+
+    /// <summary>The network for an NFS medium (ip=, else DHCP); flushed at switch_root only when the image was
+    /// copied to RAM (archiso_pxe_common), since a root read over NFS needs the network.</summary>
+    private static NetPlan? NfsNet(KernelCommandLine c, Diagnostics d, NfsSource? nfs, ImageCopy copy) =>
+        nfs is null ? null : new NetPlan(NetParameters.Ip(c, d, needed: true, "archiso_nfs_srv=")!, null, [],
+            NetPlan.DefaultLeaseDir, FlushAtSwitch: copy == ImageCopy.Yes);
 
     /// <summary>archiso_pxe_http: <c>archiso_http_srv=http://SERVER/</c> (may hold ${pxeserver}) with ip=; the
     /// image is <c>&lt;srv&gt;&lt;archisobasedir&gt;/&lt;arch&gt;/airootfs.sfs</c>, fetched into RAM (archiso forces
@@ -157,7 +170,7 @@ public sealed class ArchisoDialect : IDialect
             return new MediumPlan(device, null, ScanScope.All, BootMount, wait, false);
         }
         if (label is not null) return new MediumPlan(DeviceSpec.ByLabel(label), null, ScanScope.All, BootMount, wait, false);
-        if (c.Has(NbdParameters.ArchisoServer)) return new MediumPlan(null, null, ScanScope.All, BootMount, wait, false);
+        if (c.Has(NbdParameters.ArchisoServer) || c.Has(NfsParameters.ArchisoServer)) return new MediumPlan(null, null, ScanScope.All, BootMount, wait, false);
         d.Error("archisolabel", $"neither archisolabel= nor archisodevice= names the medium; searching every device for {imageDir}/airootfs.sfs");
         return new MediumPlan(null, $"{imageDir}/airootfs.sfs", ScanScope.All, BootMount, wait, false);
     }

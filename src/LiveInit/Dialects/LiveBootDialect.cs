@@ -21,7 +21,7 @@ public sealed class LiveBootDialect : IDialect
     [
         "boot", "live-media", "bootfrom", "live-media-label", "live-media-path", "live-media-timeout", "toram",
         "findiso", "persistence", "persistence-label", "persistence-path", "persistence-read-only",
-        "nopersistence",
+        "nopersistence", "fetch",
     ];
 
     /// <summary>True when <c>boot=live</c> is given (the claim of this dialect; other <c>boot=</c> values belong
@@ -36,8 +36,9 @@ public sealed class LiveBootDialect : IDialect
         var image = $"{dir}/filesystem.squashfs";
         var wait = CommonParameters.WaitSeconds(c, d, "live-media-timeout");
         var (device, scope) = Medium(c, d);
-        var isoFile = ImageFileParameters.Find(c, d, "findiso", FindIsoMount, device, scope);
-        var medium = isoFile is not null
+        var net = Fetch(c, d, dir);
+        var isoFile = net is null ? ImageFileParameters.Find(c, d, "findiso", FindIsoMount, device, scope) : null;
+        var medium = isoFile is not null || net is not null
             ? new MediumPlan(null, null, ScanScope.All, BootMount, wait, false)
             : new MediumPlan(device, device is null ? image : null, scope, BootMount, wait, false);
 
@@ -53,10 +54,45 @@ public sealed class LiveBootDialect : IDialect
 
         return new BootPlan(Name, medium, new ImagePlan([image], c.Has("toram") ? ImageCopy.Yes : ImageCopy.No, null,
                 [], ImageMount),
-            new SrmPlan(true, dir, ".squashfs", "/run/live/rootfs", LastOnTop: true), writable,
+            new SrmPlan(net is null, dir, ".squashfs", "/run/live/rootfs", LastOnTop: true), writable,
             new RemasterPlan(RemasterAction.None, dir, "filesystem.squashfs", false, ""), null,
             CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items,
-            ImageFile: isoFile);
+            ImageFile: isoFile, Net: net);
+    }
+
+    /// <summary>live-boot's <c>fetch=URL</c> (do_httpmount): the network comes up as live-boot's do_netsetup
+    /// brings it (ip=, else DHCP); a <c>.squashfs</c> is downloaded into a tmpfs mounted at
+    /// /run/live/medium (live-boot mounts a ramfs there) and is the image (the only one: no other module is
+    /// stacked); an <c>.iso</c> is downloaded into RAM and loop-mounted at /run/live/medium, its
+    /// <c>&lt;live-media-path&gt;/filesystem.squashfs</c> the image. <c>http:///path</c> (three slashes) means the
+    /// boot server (live-boot's ROOTSERVER: ip='s server field, else the DHCP server). The addresses stay
+    /// configured for the live system, as live-boot leaves them. .tgz/.tar (unpacked into RAM by live-boot) and
+    /// tftp:// are not supported.</summary>
+    private static NetPlan? Fetch(KernelCommandLine c, Diagnostics d, string dir)
+    {
+        if (!c.Has("fetch")) return null;
+        var value = c.Get("fetch");
+        if (value is not null && value.Contains(":///", StringComparison.Ordinal))
+            value = value.Replace(":///", "://" + NbdSource.PxeServer + "/", StringComparison.Ordinal);
+        var url = NetParameters.Url(d, "fetch", value);
+        if (url is null) return null;
+        var ext = Path.GetExtension(url.Split('?', '#')[0]).ToLowerInvariant();
+        if (ext is ".tgz" or ".tar")
+        {
+            d.Error("fetch", $"'{url}': a {ext} root (unpacked into RAM by live-boot) is not supported; serve the "
+                + "filesystem.squashfs or the ISO instead");
+            return null;
+        }
+        if (ext is not (".squashfs" or ".iso"))
+            d.Warn("fetch", $"'{url}' ends in neither .squashfs nor .iso (live-boot refuses it); fetching it anyway: "
+                + "an ISO is recognised by its content, anything else is mounted as the image");
+        var ip = NetParameters.Ip(c, d, needed: true, "fetch=")!;
+        if (c.Has("findiso")) d.Warn("findiso", "fetch= is given too and wins");
+        var inner = $"{dir}/filesystem.squashfs";   // in an ISO, whatever its name
+        var image = ext == ".iso"
+            ? new NetImage(url, NetImageKind.Iso, NetImage.DefaultRamDir, inner, BootMount)
+            : new NetImage(url, NetImageKind.Squashfs, BootMount, inner, NetImage.DefaultIsoMountPoint);
+        return new NetPlan(ip, image, [], NetPlan.DefaultLeaseDir, FlushAtSwitch: false);
     }
 
     /// <summary>live-media= / bootfrom=: a device (<c>/dev/sdb1</c>, <c>sdb1</c>, <c>LABEL=</c>…) or

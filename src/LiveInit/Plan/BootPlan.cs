@@ -24,7 +24,8 @@ public sealed record BootPlan(
     NetPlan? Net = null,
     VerifyPlan? Verify = null,
     AutoOverlayPlan? AutoOverlay = null,
-    DriverPlan? Drivers = null)
+    DriverPlan? Drivers = null,
+    NfsSource? Nfs = null)
 {
     public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
 }

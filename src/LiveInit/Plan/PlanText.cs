@@ -22,6 +22,9 @@ public static class PlanText
                     + $" (mounted read-only without journal replay at {f.HostMountPoint}"
                     + (f.HostOptions is { } o ? $", options {o}" : "") + "), loop-attached read-only";
         }
+        if (plan.Nfs is { } nfs)
+            where = $"the NFS export {nfs} (NFSv4 in the kernel, mount(2) type nfs4, vers={string.Join(" then ",
+                nfs.Versions)}, options {nfs.Options("<v>", "<server>", "<ours>")})";
         if (m.Nbd is { } nbd) where = $"the NBD export {nbd} as {nbd.Device} (a squashfs export is the image itself)";
         s.AppendLine($"  medium:    {where}, mounted {(m.ReadWrite ? "read-write" : "read-only")} at {m.MountPoint}; wait up to {m.WaitSeconds} s");
         if (plan.OverlayRoot is { } ovr)
