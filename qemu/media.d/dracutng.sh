@@ -18,6 +18,9 @@ mv "$P/sbin/init" "$P/sbin/init.test"
 cat > "$P/sbin/init" <<'INIT'
 #!/bin/sh
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+# the USB stick (usb-storage waits a second before its SCSI scan) may appear after the root is reached: the
+# comparison is about names, not about timing, so wait for it (up to 15 s) as udev's settle does
+i=0; while [ ! -b /dev/sde ] && [ $i -lt 15 ]; do sleep 1; i=$((i + 1)); done
 liveinit names | sed 's/^/UDEV-LI /'
 echo "UDEV-LI-DONE"
 echo "UDEV-DEVDISK $(ls /dev/disk 2>/dev/null | tr '\n' ' ')."

@@ -25,7 +25,8 @@ verify_net_initrd() {  # the same keys, with NIC drivers and nbd (--net)
 
 s_verify_signed() {
   # signed image (ECDSA) copied to RAM and checked there; good.srm (RSA) stacked; evil.srm (a .sig of another
-  # file) and nosig.srm refused by name, their files absent from the root
+  # file) and nosig.srm refused by name, their files absent from the root. copytoram takes the SRMs and their
+  # .sig files too (the medium can be removed), so the SRMs are checked in their RAM copy
   local d l=$OUT/verify-signed.log i
   i=$(verify_initrd); d=$(disk verify-signed verify.img)
   INITRD=$i "$BOOT" "$l" "$TMO" 'archisobasedir=signed archisolabel=SIGNED loadsrm copytoram=y' $(virtio "$d")
@@ -36,9 +37,9 @@ s_verify_signed() {
   expect verify/signed-srm-accepted "$l" 'good.srm: signature verified with trusted key verify-rsa.pem \(RSA-3072' \
     'SRM good.srm mounted' 'SRM-PRESENT from-test-srm'
   expect verify/bad-srm-signature-refused "$l" \
-    'SRM evil.srm refused: signature /run/archiso/bootmnt/signed/evil.srm.sig refused: it does not verify with any trusted key \(tried verify-ec.pem'
+    'SRM evil.srm refused: signature /run/liveinit/copytoram/srm-copy/signed/evil.srm.sig refused: it does not verify with any trusted key \(tried verify-ec.pem'
   expect verify/unsigned-srm-refused "$l" \
-    'SRM nosig.srm refused: it has no signature /run/archiso/bootmnt/signed/nosig.srm.sig, and this initramfs trusts keys'
+    'SRM nosig.srm refused: it has no signature /run/liveinit/copytoram/srm-copy/signed/nosig.srm.sig, and this initramfs trusts keys'
   refuse verify/refused-srms-not-mounted "$l" 'SRM evil.srm mounted' 'SRM nosig.srm mounted'
 }
 

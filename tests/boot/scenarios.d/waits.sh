@@ -138,7 +138,7 @@ s_stuck_module_rootdelay() {
     'the boot medium \(LABEL=NOPE\) did not appear within 4 s' 'emergency shell started'
   # rootdelay is kept while the stuck driver loads: kernel timestamps of the step's start and of the failure
   # (the deadline is set as the step starts; the last scan after it may take a moment on a loaded host)
-  local t0 t1; t0=$(waits_time_of '\[3/8\] wait up to 4 s for the device LABEL=NOPE' "$l")
+  local t0 t1; t0=$(waits_time_of '\[3/[0-9]+\] wait up to 4 s for the device LABEL=NOPE' "$l")
   t1=$(waits_time_of 'did not appear within 4 s' "$l")
   if [ -n "$t0" ] && [ -n "$t1" ] && awk -v a="$t0" -v b="$t1" 'BEGIN { d = b - a; exit !(d >= 3.9 && d < 5.5) }'; then
     echo "PASS boot/stuck-module-rootdelay-exact (waited $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s)"

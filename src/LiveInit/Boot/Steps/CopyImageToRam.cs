@@ -50,16 +50,22 @@ public sealed class CopyImageToRam(ImagePlan image, string mediumMount, SrmPlan?
             ctx.Log.Warn($"copying {src} to RAM failed ({failure}); removed the partial copy, booting from the medium");
             return;
         }
+        var srms = modules.Count(m => !m.Rel.EndsWith(VerifyPlan.Suffix, StringComparison.Ordinal));
         ctx.Log.Info($"copied {size >> 20} MiB to RAM in {sw.ElapsedMilliseconds} ms"
-                     + (modules.Count > 0 ? $" (with {modules.Count} SRM{(modules.Count > 1 ? "s" : "")})" : ""));
+                     + (srms > 0 ? $" (with {srms} SRM{(srms > 1 ? "s" : "")})" : ""));
         ctx.ImageFile = dst;
         if (srm is { Enabled: true }) ctx.Layout.SrmCopyRoot = srmRoot;
     }
 
     private sealed record Module(string Rel, long Length);
 
+    /// <summary>A detached signature is a few hundred bytes; anything larger is not copied (and so not trusted).
+    /// </summary>
+    private const long MaxSignatureBytes = 64 * 1024;
+
     /// <summary>The SRMs to copy: regular files on the medium (a link off it is left to <see cref="MountSrms"/>,
-    /// which reports it).</summary>
+    /// which reports it), each with its detached signature (<c>x.srm.sig</c>, small) when it has one, so that the
+    /// signature check of an image with trusted keys finds it beside the copy.</summary>
     private List<Module> Modules(BootContext ctx, Media.MediumRoot medium)
     {
         var list = new List<Module>();
@@ -68,7 +74,10 @@ public sealed class CopyImageToRam(ImagePlan image, string mediumMount, SrmPlan?
         {
             var rel = srm.Directory.Length == 0 ? name : $"{srm.Directory}/{name}";
             var e = medium.Lookup(rel);
-            if (e.IsFile) list.Add(new Module(rel, e.Size));
+            if (!e.IsFile) continue;
+            list.Add(new Module(rel, e.Size));
+            var sig = medium.Lookup(rel + VerifyPlan.Suffix);
+            if (sig.IsFile && sig.Size <= MaxSignatureBytes) list.Add(new Module(rel + VerifyPlan.Suffix, sig.Size));
         }
         return list;
     }
