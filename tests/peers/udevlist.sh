@@ -15,6 +15,9 @@ D=$PEERS/udevlist; T=$D/initrd.img; mkdir -p "$D"
 DRIVERS="ahci libahci nvme virtio_pci virtio_blk virtio_scsi sd_mod sr_mod usb_storage uas xhci_pci xhci_hcd"
 HOOK='#!/bin/sh
 # liveinit test: udev'"'"'s names, then power off
+# the USB stick (usb-storage scans a second late) may come after "settled": wait for it, then settle again
+i=0; while [ ! -b /dev/sde ] && [ $i -lt 15 ]; do sleep 1; i=$((i + 1)); done
+udevadm settle --timeout=30 2>/dev/null
 for d in /dev/disk/by-id /dev/disk/by-path; do
   for l in "$d"/*; do
     [ -L "$l" ] || continue
