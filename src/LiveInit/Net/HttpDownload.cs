@@ -160,24 +160,8 @@ public sealed class HttpDownload(Resolver resolver, Action<string> log)
         IReadOnlyList<IPAddress> addresses;
         try { addresses = resolver.Resolve(url.Host); }
         catch (IOException e) { throw new PermanentDownloadError(e.Message); }
-        Exception? last = null;
-        foreach (var a in addresses.Take(4))
-        {
-            var s = new Socket(a.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
-                { ReceiveTimeout = TimeoutMs, SendTimeout = TimeoutMs, NoDelay = true };
-            try
-            {
-                using var cts = new CancellationTokenSource(TimeoutMs);
-                s.ConnectAsync(new IPEndPoint(a, url.Port), cts.Token).AsTask().GetAwaiter().GetResult();
-                return s;
-            }
-            catch (Exception e) when (e is SocketException or OperationCanceledException)
-            {
-                s.Dispose();
-                last = e;
-            }
-        }
-        var why = last is OperationCanceledException ? $"no answer within {TimeoutMs / 1000} s" : last?.Message;
+        var socket = TcpConnect.First(addresses.Take(4), url.Port, TimeoutMs, out var why);
+        if (socket is not null) return socket;
         throw new IOException($"cannot connect to {url.Host} port {url.Port}: {why}");
     }
 

@@ -70,24 +70,8 @@ public sealed class HttpFetch(long maxBytes, int timeoutMs = 30_000)
     private Socket Connect(HttpUrl url)
     {
         var addresses = Resolve(url.Host);
-        Exception? last = null;
-        foreach (var a in addresses)
-        {
-            var s = new Socket(a.AddressFamily, SocketType.Stream,
-                ProtocolType.Tcp) { ReceiveTimeout = timeoutMs, SendTimeout = timeoutMs, NoDelay = true };
-            try
-            {
-                using var cts = new CancellationTokenSource(timeoutMs);
-                s.ConnectAsync(new IPEndPoint(a, url.Port), cts.Token).AsTask().GetAwaiter().GetResult();
-                return s;
-            }
-            catch (Exception e) when (e is SocketException or OperationCanceledException)
-            {
-                s.Dispose();
-                last = e;
-            }
-        }
-        var why = last is OperationCanceledException ? $"no answer within {timeoutMs / 1000} s" : last?.Message;
+        var socket = TcpConnect.First(addresses, url.Port, timeoutMs, out var why);
+        if (socket is not null) return socket;
         throw new ToolFailure($"cannot connect to {url.Host} port {url.Port}: {why}. Is the network up (ip addr), "
             + "and the server running?");
     }
