@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using LiveInit.Net.Nbd;
 using LiveInit.Plan;
+using LiveInit.Tools.Net;
 
 namespace LiveInit.Boot.Steps;
 
@@ -11,6 +12,9 @@ namespace LiveInit.Boot.Steps;
 /// open (never shut down) until execve closes it, so the device stays connected in the live system.</summary>
 public sealed class ConnectNbd(NbdSource source, int waitSeconds) : BootStep
 {
+    /// <summary>How long one attempt waits for the server to accept (the receive limit of the handshake too).</summary>
+    private const int ConnectTimeoutMs = 10_000;
+
     /// <summary>Sockets handed to the kernel: never disposed (a shutdown would cut the kernel's connection).</summary>
     private static readonly List<Socket> Handed = [];
 
@@ -30,13 +34,13 @@ public sealed class ConnectNbd(NbdSource source, int waitSeconds) : BootStep
         while (true)
         {
             attempt++;
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
-            {
-                SendTimeout = 5000, ReceiveTimeout = 10_000, NoDelay = true,
-            };
+            Socket? socket = null;
             try
             {
-                socket.Connect(new IPEndPoint(address, source.Port));
+                // a server that never answers costs one ConnectTimeoutMs per attempt, not the kernel's SYN retries
+                socket = TcpConnect.First([address], source.Port, ConnectTimeoutMs, out var why)
+                         ?? throw new IOException($"cannot connect: {why}");
+                socket.SendTimeout = 5000;
                 NbdExport export;
                 using (var stream = new NetworkStream(socket, ownsSocket: false))
                     export = NbdHandshake.Negotiate(stream, source.Export);
@@ -51,7 +55,7 @@ public sealed class ConnectNbd(NbdSource source, int waitSeconds) : BootStep
             }
             catch (Exception e) when (e is SocketException or IOException)
             {
-                socket.Dispose();
+                socket?.Dispose();
                 var fatal = e is NbdException;   // the server answered and refused: retrying will not help
                 if (fatal || Environment.TickCount64 >= deadline)
                     throw new BootFailure($"NBD: {source}: {e.Message} (after {attempt} attempt{(attempt == 1 ? "" : "s")})."
