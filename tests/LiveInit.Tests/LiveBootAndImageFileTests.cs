@@ -49,6 +49,26 @@ public class LiveBootAndImageFileTests
     }
 
     [Theory]
+    [InlineData("root=live:CDLABEL=Fedora-40 iso-scan/filename=/f.iso rd.live.image", "LABEL=Fedora-40")]
+    [InlineData("root=live:/dev/disk/by-label/ISO iso-scan/filename=/f.iso rd.live.image", "LABEL=ISO")]
+    [InlineData("root=live:UUID=2024-01-01-00-00-00-00 iso-scan/filename=/f.iso rd.live.image",
+        "UUID=2024-01-01-00-00-00-00")]
+    [InlineData("root=live:/dev/sr0 iso-scan/filename=/f.iso rd.live.image", null)]
+    [InlineData("iso-scan/filename=/f.iso rd.live.image", null)]
+    public void IsoScanKeepsTheMediumNamedByRootAsWhatTheImageMustBe(string cmdline, string? expect)
+    {
+        var p = Plan(cmdline);
+        Assert.Equal(expect, p.ImageFile!.Expect?.ToString());
+        var text = PlanText.Render(p, BootSequence.For(p).Select(s => s.Describe()).ToList());
+        if (expect is null) Assert.DoesNotContain("must be", text);
+        else
+        {
+            Assert.Contains($"and it must be {expect}", text);
+            Assert.Contains($"check that the image is {expect} (root=)", text);
+        }
+    }
+
+    [Theory]
     [InlineData("archisolabel=A img_loop=/a.iso", "img_loop")]
     [InlineData("archisolabel=A img_dev=/dev/sdb1", "img_dev")]
     [InlineData("archisolabel=A img_dev=/dev/sdb1 img_loop=../../etc/shadow", "img_loop")]

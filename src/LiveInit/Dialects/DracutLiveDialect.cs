@@ -69,7 +69,11 @@ public sealed class DracutLiveDialect : IDialect
         }
         // iso-scan: the image file on any device becomes the medium (root=live: then names the image's own label)
         var isoFile = ImageFileParameters.Find(c, d, "iso-scan/filename", IsoScanMount);
-        if (isoFile is not null) medium = medium with { Device = null, SearchFile = null };
+        if (isoFile is not null)
+        {
+            isoFile = isoFile with { Expect = ImageFilePlan.ExpectedIdentity(medium.Device) };
+            medium = medium with { Device = null, SearchFile = null };
+        }
         if (c.Has("rd.live.check")) d.Warn("rd.live.check", "media check (checkisomd5) is not done by LiveInit; booting without it");
 
         // dmsquash-live: the squashfs image, else an uncompressed (or squashfs/erofs) rootfs.img or ext3fs.img

@@ -8,11 +8,19 @@ namespace LiveInit.Plan;
 /// without journal replay at <see cref="HostMountPoint"/> (with <see cref="HostOptions"/>), the file opened through
 /// the confined opener and loop-attached read-only, and the loop device is then the medium of
 /// <see cref="MediumPlan"/>: everything after that runs as if the image had been written to a stick.
-/// <see cref="Parameter"/> names the command-line parameter, for messages.
+/// <see cref="Parameter"/> names the command-line parameter, for messages. <see cref="Expect"/>, when the command
+/// line also names the medium by its own label or UUID (dracut's <c>root=live:CDLABEL=…</c> beside
+/// <c>iso-scan/filename=</c>), is what the image must be: another image is refused before it is mounted.
 /// </summary>
 public sealed record ImageFilePlan(
-    string Parameter, DeviceSpec? Host, string FilePath, ScanScope Scope, string HostMountPoint, string? HostOptions)
+    string Parameter, DeviceSpec? Host, string FilePath, ScanScope Scope, string HostMountPoint, string? HostOptions,
+    DeviceSpec? Expect = null)
 {
+    /// <summary>The identity of the medium named on the command line, when an image file can carry it (a label
+    /// or a filesystem UUID: a loop device has no partition entry, no path of its own and no by-id name).</summary>
+    public static DeviceSpec? ExpectedIdentity(DeviceSpec? medium) =>
+        medium is { Kind: DeviceSpecKind.Label or DeviceSpecKind.Uuid } ? medium : null;
+
     /// <summary>Most bytes of a path to an image file (GRUB's own limit on a file name is lower).</summary>
     public const int MaxPathLength = 1024;
 

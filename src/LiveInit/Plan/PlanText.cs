@@ -20,7 +20,8 @@ public static class PlanText
                     + (f.Host is not null ? $"the device {f.Host}"
                         : $"the first {(f.Scope == ScanScope.All ? "" : "removable ")}device holding it")
                     + $" (mounted read-only without journal replay at {f.HostMountPoint}"
-                    + (f.HostOptions is { } o ? $", options {o}" : "") + "), loop-attached read-only";
+                    + (f.HostOptions is { } o ? $", options {o}" : "") + "), loop-attached read-only"
+                    + (f.Expect is { } x ? $", and it must be {x}" : "");
         }
         if (plan.Nfs is { } nfs)
             where = $"the NFS export {nfs} (NFSv4 in the kernel, mount(2) type nfs4, vers={string.Join(" then ",

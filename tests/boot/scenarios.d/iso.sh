@@ -103,3 +103,17 @@ s_iso_dracut_isoscan_ext4() {
     'root=live:CDLABEL=ISOLIVE rd.live.image iso-scan/filename=/isos/live.iso' /run/initramfs/live \
     'LiveOS/squashfs.img mounted at'
 }
+
+# root=live: names the medium by its label: an ISO file with another label is another image than the line expects
+# (an updated ISO under the old name, say): refused with both labels named, before anything is mounted from it
+s_iso_dracut_isoscan_wrong_label() {
+  local d; d=$(disk isowrong iso-ext4.img); local m; m=$(md5_of "$d")
+  "$BOOT" "$OUT/isowrong.log" "$TMO" \
+    'root=live:CDLABEL=Fedora-41 rd.live.image iso-scan/filename=/isos/live.iso rd.shell=0' $(virtio "$d")
+  expect iso/dracut-iso-scan-label-mismatch-refused "$OUT/isowrong.log" \
+    'iso-scan/filename: /run/initramfs/isoscan/isos/live.iso is iso9660 LABEL=ISOLIVE' \
+    'but root= names the medium LABEL=Fedora-41' 'reboot: Power down'
+  refuse iso/dracut-iso-scan-label-mismatch-nothing-mounted "$OUT/isowrong.log" 'LIVEINIT-ROOT-REACHED' \
+    'boot medium: the image file'
+  same_bytes iso/dracut-iso-scan-label-mismatch-disk-identical "$d" "$m"
+}

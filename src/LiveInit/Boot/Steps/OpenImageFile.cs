@@ -31,8 +31,9 @@ public sealed class OpenImageFile(ImageFilePlan file, MediumPlan medium) : BootS
               + "(each looked into read-only without journal replay)";
         return $"wait up to {medium.WaitSeconds} s for {host} ({file.Parameter}), mount it read-only without journal "
                + $"replay at {file.HostMountPoint}" + (file.HostOptions is { } o ? $" (options {o})" : "")
-               + $", open /{file.FilePath} on it through the confined opener, attach it to a read-only loop device "
-               + $"and mount that at {medium.MountPoint} as the boot medium";
+               + $", open /{file.FilePath} on it through the confined opener, attach it to a read-only loop device"
+               + (file.Expect is { } x ? $", check that the image is {x} (root=)" : "")
+               + $" and mount that at {medium.MountPoint} as the boot medium";
     }
 
     public override void Run(BootContext ctx)
@@ -84,6 +85,10 @@ public sealed class OpenImageFile(ImageFilePlan file, MediumPlan medium) : BootS
             if (loop.Type is null)
                 throw new BootFailure($"{file.Parameter}: {image.Where} holds no filesystem LiveInit recognises "
                                       + "(an incomplete copy?). Copy the file again and compare its checksum.");
+            if (file.Expect is { } expect && !DeviceMatcher.Matches(expect, loop))
+                throw new BootFailure($"{file.Parameter}: {image.Where} is {Identity(loop)}, but root= names the "
+                                      + $"medium {expect}: the file is another image than the command line expects. "
+                                      + "Correct root= (or the file name); nothing was mounted from the image.");
             Mounts.MountDevice(ctx, loopPath, loop.Type, medium.MountPoint, readOnly: true);
         }
         catch (NativeException e)
@@ -92,6 +97,10 @@ public sealed class OpenImageFile(ImageFilePlan file, MediumPlan medium) : BootS
         }
         return new OpenedImageFile(host, file.HostMountPoint, image.Where, loop);
     }
+
+    private static string Identity(ProbedDevice d) =>
+        $"{d.Type}" + (d.Label is { } l ? $" LABEL={Text.ConsoleText.Escape(l)}" : " with no label")
+        + (d.Uuid is { } u ? $" UUID={Text.ConsoleText.Escape(u)}" : "");
 
     private ProbedDevice? ByTag(BootContext ctx, IReadOnlyCollection<ProbedDevice> all)
     {
