@@ -107,6 +107,11 @@ s_dracutng_t30_overlayfs() { t30_boot t30-overlayfs ""; }
 s_dracutng_t30_live() { t30_boot t30-live "rd.live.image"; }
 s_dracutng_t30_livedir() { t30_boot t30-livedir "rd.live.image rd.live.dir=LiveOS"; }
 
+scsi_name() {  # LOG TARGET: the sdX the kernel gave to target TARGET of the virtio-scsi bus (NO-DISK when none)
+  log_of "$1" | sed -n -E "s/.* sd [0-9]+:0:$2:0: \[(sd[a-z]+)\] Attached SCSI disk.*/\1/p" | head -1 | grep . \
+    || echo NO-DISK
+}
+
 # TEST-30's erofs and iso lines: all three of its disks attached as it attaches them (root, root_erofs, root_iso),
 # the client options after "rd.overlay root=live:/dev/disk/by-label/dracut" (the last root= wins, as in dracut); the
 # named disk is the medium (not the "dracut" one) and no disk is written.
@@ -116,19 +121,25 @@ t30_three() {  # NAME EXTRA-ARGS EXPECTED-PATTERN...
   before=$(md5_of "$r")$(md5_of "$e")$(md5_of "$i")
   "$BOOT" "$l" "$TMO" "rd.overlay root=live:/dev/disk/by-label/dracut $a" \
     $(dng_scsi "$r" root "$e" root_erofs "$i" root_iso)
-  expect "dracut-ng/$name" "$l" 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' 'OVERLAY-UPPER=/run/liveinit/cow/' "$@"
+  # the kernel names the three disks in the order their probes finish (sd is probed asynchronously): @T1@ and @T2@
+  # in a pattern become the names it gave to SCSI targets 1 (root_erofs) and 2 (root_iso), read from its log
+  local t1 t2 p pats=()
+  t1=$(scsi_name "$l" 1); t2=$(scsi_name "$l" 2)
+  for p in "$@"; do p=${p//@T1@/$t1}; pats+=("${p//@T2@/$t2}"); done
+  expect "dracut-ng/$name" "$l" 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' 'OVERLAY-UPPER=/run/liveinit/cow/' \
+    "${pats[@]}"
   refuse "dracut-ng/$name-not-the-dracut-disk" "$l" 'LABEL=dracut([^_]|$)'
   [ "$(md5_of "$r")$(md5_of "$e")$(md5_of "$i")" = "$before" ] && echo "PASS dracut-ng/$name-disks-untouched" \
     || echo "FAIL dracut-ng/$name-disks-untouched: a disk of $r $e $i changed"
 }
 s_dracutng_t30_erofs() {
   t30_three t30-erofs "root=live:/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_root_erofs" \
-    'boot medium: /dev/sdb: erofs ' 'the medium /dev/sdb is itself the image \(erofs\)'
+    'boot medium: /dev/@T1@: erofs ' 'the medium /dev/@T1@ is itself the image \(erofs\)'
 }
 s_dracutng_t30_iso() {
   t30_three t30-iso "iso-scan/filename=linux.iso root=live:/dev/disk/by-label/ISO rd.driver.pre=squashfs \
-rd.driver.pre=ext4" 'found /linux.iso on /dev/sdc$' \
-    'the image file /dev/sdc \(ext4, read-only\) [^ ]*/linux.iso -> /dev/loop[0-9]+ \(iso9660 LABEL=ISO\)' \
+rd.driver.pre=ext4" 'found /linux.iso on /dev/@T2@$' \
+    'the image file /dev/@T2@ \(ext4, read-only\) [^ ]*/linux.iso -> /dev/loop[0-9]+ \(iso9660 LABEL=ISO\)' \
     'image /run/initramfs/live/LiveOS/rootfs.img mounted at /run/initramfs/squashfs'
 }
 
