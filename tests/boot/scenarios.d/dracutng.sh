@@ -279,3 +279,20 @@ s_dracutng_t21_crypt_nomkfs() {
   [ "$(md5_of "$r")$(md5_of "$o")$(md5_of "$c")" = "$before" ] && echo "PASS dracut-ng/t21-crypt-nomkfs-disks-untouched" \
     || echo "FAIL dracut-ng/t21-crypt-nomkfs-disks-untouched: a disk of $r $o $c changed"
 }
+
+# rd.overlay.crypt naming the root device itself (LABEL=dracut, mounted as the overlay's lower layer): refused
+# before anything is opened or written; a warning, RAM, every disk byte-identical.
+s_dracutng_t21_crypt_rootdev() {
+  local i r o c l=$OUT/t21-crypt-rootdev.log before
+  i=$(t21_crypt_initrd) || { echo "FAIL dracut-ng/t21-crypt-initramfs: see $OUT/mkinitramfs-overlay-crypt.txt"; return; }
+  r=$(disk t21-crypt-rootdev t21-root.img); o=$(disk t21-crypt-rootdev t21-overlay.img)
+  c=$(disk t21-crypt-rootdev t21-crypt.img); before=$(md5_of "$r")$(md5_of "$o")$(md5_of "$c")
+  INITRD=$i "$BOOT" "$l" 120 "root=LABEL=dracut rd.overlay.crypt=LABEL=dracut" \
+    $(dng_scsi "$r" root "$o" overlay "$c" crypt)
+  expect dracut-ng/t21-crypt-rootdev "$l" 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' \
+    'OVERLAY-UPPER=/run/liveinit/cow/' \
+    '/dev/sd[a-z] is not used: it is the root \(boot medium\) device; nothing was written; changes will be kept in RAM'
+  refuse dracut-ng/t21-crypt-rootdev-nothing-made "$l" 'FORMATTING' 'CRYPT-BACKING' 'Enter passphrase'
+  [ "$(md5_of "$r")$(md5_of "$o")$(md5_of "$c")" = "$before" ] && echo "PASS dracut-ng/t21-crypt-rootdev-disks-untouched" \
+    || echo "FAIL dracut-ng/t21-crypt-rootdev-disks-untouched: a disk of $r $o $c changed"
+}
