@@ -4,8 +4,9 @@ using LiveInit.Plan;
 namespace LiveInit.Dialects;
 
 /// <summary><c>rd.overlay.crypt=&lt;DEVICE&gt;[,mapname=NAME][,fstype=ext4|ext3|ext2][,mkfs=0|1][,timeout=SECONDS]</c>
-/// (dracut-ng's 71overlayfs-crypt), and LiveInit's <c>prompt=SECONDS</c> (the console prompt's time). Pure: every bad value is named with what LiveInit does instead, and any doubt
-/// about formatting ends in no plan (RAM) rather than a guess.</summary>
+/// (dracut-ng's 71overlayfs-crypt), and LiveInit's <c>prompt=SECONDS</c> (the console prompt's time). Pure: every
+/// bad value is named with what LiveInit does instead, and any doubt about formatting ends in no plan (RAM) rather
+/// than a guess.</summary>
 public static class OverlayCryptParameter
 {
     public const string Key = "rd.overlay.crypt";

@@ -1,7 +1,8 @@
 namespace LiveInit.Plan;
 
-/// <summary>dracut-ng's encrypted overlay (<c>rd.overlay.crypt=&lt;DEVICE&gt;[,mapname=][,fstype=][,mkfs=][,timeout=]</c>,
-/// its module 71overlayfs-crypt): the changes of an overlay root go to <see cref="Device"/>, a LUKS volume opened as
+/// <summary>dracut-ng's encrypted overlay
+/// (<c>rd.overlay.crypt=&lt;DEVICE&gt;[,mapname=][,fstype=][,mkfs=][,timeout=]</c>, its module 71overlayfs-crypt):
+/// the changes of an overlay root go to <see cref="Device"/>, a LUKS volume opened as
 /// <c>/dev/mapper/&lt;MapName&gt;</c> and mounted at <see cref="BackingMount"/> (upper <c>overlay/</c>, work
 /// <c>ovlwork/</c>). A device that is already LUKS is opened with a passphrase typed on the console (at most
 /// <see cref="PromptTries"/> tries of <see cref="PromptSeconds"/> s each). A device that is not LUKS is formatted
@@ -13,7 +14,8 @@ public sealed record OverlayCryptPlan(
     DeviceSpec Device, string MapName, string Filesystem, bool Format, int WaitSeconds,
     int PromptSeconds = OverlayCryptPlan.DefaultPromptSeconds, int PromptTries = OverlayCryptPlan.DefaultPromptTries,
     string Cryptsetup = OverlayCryptPlan.DefaultCryptsetup, string Mkfs = AutoOverlayPlan.DefaultMkfs,
-    string BackingMount = OverlayCryptPlan.DefaultBackingMount, string PasswordFile = OverlayCryptPlan.DefaultPasswordFile)
+    string BackingMount = OverlayCryptPlan.DefaultBackingMount,
+    string PasswordFile = OverlayCryptPlan.DefaultPasswordFile)
 {
     public const string DefaultMapName = "overlay-crypt", DefaultCryptsetup = "/sbin/cryptsetup",
         DefaultBackingMount = "/run/overlayfs-backing", DefaultPasswordFile = "/run/initramfs/overlayfs.passwd",
