@@ -185,16 +185,16 @@ s_dracutng_t21_device() {
 
 # TEST-21's last line, "rd.overlay.crypt=LABEL=CRYPT test.expect=crypt", with an initramfs made by
 # `liveinit mkinitramfs --overlay-crypt` (this host's cryptsetup and mke2fs with their libraries, dm-crypt).
-t21_crypt_initrd() {  # built once (the crypt scenarios may run at the same time)
-  local i=$OUT/initrd-overlay-crypt.img k
+t21_crypt_initrd() {  # [KERNEL-PACKAGE]: built once (the crypt scenarios may run at the same time)
+  local i=$OUT/initrd-overlay-crypt${1:+-$1}.img k
   (
     flock 9
     if [ ! -s "$i" ]; then
-      k=$(bash "$HERE/../../qemu/kernel.sh") || exit 1
+      k=$(bash "$HERE/../../qemu/kernel.sh" ${1:+"$1"}) || exit 1
       "$HERE/../../artifacts/liveinit" mkinitramfs --modules-root "$(sed -n 's/^MODULES=//p' <<<"$k")" \
-        --output "$i" --overlay-crypt >"$OUT/mkinitramfs-overlay-crypt.txt" 2>&1 || { rm -f "$i"; exit 1; }
+        --output "$i" --overlay-crypt >"$OUT/mkinitramfs-overlay-crypt${1:+-$1}.txt" 2>&1 || { rm -f "$i"; exit 1; }
     fi
-  ) 9>"$OUT/initrd-overlay-crypt.lock" || return 1
+  ) 9>"$OUT/initrd-overlay-crypt${1:+-$1}.lock" || return 1
   echo "$i"
 }
 
@@ -295,4 +295,24 @@ s_dracutng_t21_crypt_rootdev() {
   refuse dracut-ng/t21-crypt-rootdev-nothing-made "$l" 'FORMATTING' 'CRYPT-BACKING' 'Enter passphrase'
   [ "$(md5_of "$r")$(md5_of "$o")$(md5_of "$c")" = "$before" ] && echo "PASS dracut-ng/t21-crypt-rootdev-disks-untouched" \
     || echo "FAIL dracut-ng/t21-crypt-rootdev-disks-untouched: a disk of $r $o $c changed"
+}
+
+# TEST-21's crypt line on Debian's 6.12 kernel (ecb built in there, a module on 6.1): the --overlay-crypt image made
+# for it formats and opens the volume the same way.
+s_dracutng_t21_crypt_612() {
+  local i r o c l=$OUT/t21-crypt-612.log rb ob
+  if [ -z "${VMLINUZ_NEW:-}" ]; then echo "SKIP dracut-ng/t21-crypt-6.12: no second kernel"; return; fi
+  i=$(t21_crypt_initrd linux-image-6.12-amd64) \
+    || { echo "FAIL dracut-ng/t21-crypt-6.12-initramfs: see $OUT/mkinitramfs-overlay-crypt-linux-image-6.12-amd64.txt"; return; }
+  r=$(disk t21-crypt-612 t21-root.img); o=$(disk t21-crypt-612 t21-overlay.img); c=$(disk t21-crypt-612 t21-crypt.img)
+  rb=$(md5_of "$r"); ob=$(md5_of "$o")
+  VMLINUZ=$VMLINUZ_NEW INITRD=$i "$BOOT" "$l" 180 "root=LABEL=dracut rd.overlay.crypt=LABEL=CRYPT test.expect=crypt" \
+    $(dng_scsi "$r" root "$o" overlay "$c" crypt)
+  expect dracut-ng/t21-crypt-6.12 "$l" 'LIVEINIT-ROOT-REACHED' 'Linux version 6\.12' 'FORMATTING /dev/sd[a-z]' \
+    'CRYPT-BACKING /dev/mapper/overlay-crypt ext4' 'DM-DEVICE overlay-crypt CRYPT-LUKS2-' \
+    'OVERLAY-PASSWD 400 [0-9a-f]{128}$' 'MOUNTED-TWICE \[\]' 'ROOT-WRITABLE'
+  if is_luks "$c"; then echo "PASS dracut-ng/t21-crypt-6.12-disk-is-luks"
+  else echo "FAIL dracut-ng/t21-crypt-6.12-disk-is-luks: $c has no LUKS header"; fi
+  [ "$(md5_of "$r")$(md5_of "$o")" = "$rb$ob" ] && echo "PASS dracut-ng/t21-crypt-6.12-other-disks-untouched" \
+    || echo "FAIL dracut-ng/t21-crypt-6.12-other-disks-untouched: $r or $o changed"
 }
