@@ -209,6 +209,19 @@ public sealed class OverlayCryptTests
         Assert.Equal(1, CountOf(both, "sbin/mke2fs\0"));
     }
 
+    [Fact]
+    public void TheCpuDriversOnlyWhereTheCpuHasTheFeature()
+    {
+        var none = OverlayCryptPlan.ModulesFor("fpu vme de pse tsc msr pae").ToList();
+        Assert.DoesNotContain("aesni_intel", none);
+        Assert.DoesNotContain("sha256_ssse3", none);
+        Assert.Contains("aes_generic", none);
+        Assert.Contains("dm_crypt", none);
+        Assert.Contains("xts", none);
+        var all = OverlayCryptPlan.ModulesFor(" fpu ssse3 sse4_1 aes avx").ToList();
+        Assert.Equal(OverlayCryptPlan.Modules, all);
+    }
+
     private static int CountOf(string s, string what)
     {
         var n = 0;

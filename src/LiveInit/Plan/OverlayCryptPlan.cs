@@ -32,6 +32,20 @@ public sealed record OverlayCryptPlan(
         "algif_hash", "sha256_generic", "sha256_ssse3",
     ];
 
+    /// <summary>The <see cref="Modules"/> to load on a CPU with these /proc/cpuinfo <paramref name="flags"/>: the
+    /// AES-NI and SSSE3 drivers only where the CPU has them (elsewhere their init fails with ENODEV and the generic
+    /// ciphers do the work).</summary>
+    public static IEnumerable<string> ModulesFor(string flags)
+    {
+        var have = flags.Split(' ', '\t').ToHashSet(StringComparer.Ordinal);
+        return Modules.Where(m => m switch
+        {
+            "aesni_intel" => have.Contains("aes"),
+            "sha256_ssse3" => have.Contains("ssse3"),
+            _ => true,
+        });
+    }
+
     /// <summary>The path of the opened volume.</summary>
     public string MapperPath => $"/dev/mapper/{MapName}";
 }

@@ -316,3 +316,18 @@ s_dracutng_t21_crypt_612() {
   [ "$(md5_of "$r")$(md5_of "$o")" = "$rb$ob" ] && echo "PASS dracut-ng/t21-crypt-6.12-other-disks-untouched" \
     || echo "FAIL dracut-ng/t21-crypt-6.12-other-disks-untouched: $r or $o changed"
 }
+
+# The same line on a CPU without AES-NI (-cpu qemu64 after boot.sh's -cpu max): the generic AES and XTS do the
+# work, the AES-NI driver is not even tried.
+s_dracutng_t21_crypt_noaes() {
+  local i r o c l=$OUT/t21-crypt-noaes.log
+  i=$(t21_crypt_initrd) || { echo "FAIL dracut-ng/t21-crypt-initramfs: see $OUT/mkinitramfs-overlay-crypt.txt"; return; }
+  r=$(disk t21-crypt-noaes t21-root.img); o=$(disk t21-crypt-noaes t21-overlay.img); c=$(disk t21-crypt-noaes t21-crypt.img)
+  INITRD=$i "$BOOT" "$l" 180 "root=LABEL=dracut rd.overlay.crypt=LABEL=CRYPT" \
+    $(dng_scsi "$r" root "$o" overlay "$c" crypt) -cpu qemu64
+  expect dracut-ng/t21-crypt-no-aes-ni "$l" 'LIVEINIT-ROOT-REACHED' 'FORMATTING /dev/sd[a-z]' \
+    'CRYPT-BACKING /dev/mapper/overlay-crypt ext4' 'DM-DEVICE overlay-crypt CRYPT-LUKS2-' 'ROOT-WRITABLE'
+  refuse dracut-ng/t21-crypt-no-aes-ni-driver-not-tried "$l" 'aesni_intel'
+  if is_luks "$c"; then echo "PASS dracut-ng/t21-crypt-no-aes-ni-disk-is-luks"
+  else echo "FAIL dracut-ng/t21-crypt-no-aes-ni-disk-is-luks: $c has no LUKS header"; fi
+}

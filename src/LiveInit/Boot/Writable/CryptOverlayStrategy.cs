@@ -40,7 +40,7 @@ public sealed class CryptOverlayStrategy(CryptOverlay layer) : WritableStrategy
                                + $"\nBlock devices seen:\n{reg.Report().TrimEnd()}");
         var dev = found.Device.DevPath;
         if (Unsafe(ctx, found) is { } why) return Refuse(ctx, $"{dev} is not used: {why}; nothing was written");
-        foreach (var m in OverlayCryptPlan.Modules) ctx.Modules?.Load(m, quietIfUnknown: true);
+        foreach (var m in OverlayCryptPlan.ModulesFor(CpuFlags())) ctx.Modules?.Load(m, quietIfUnknown: true);
         ChildTool.Outcome opened;
         string? fs = null;
         if (found.Type == "crypto_LUKS")
@@ -70,6 +70,19 @@ public sealed class CryptOverlayStrategy(CryptOverlay layer) : WritableStrategy
                 return Close(ctx, $"{node} holds {fs ?? "no filesystem"}, not one that can keep overlay changes");
         }
         return Mount(ctx, node, fs, dev);
+    }
+
+    /// <summary>The first "flags" line of /proc/cpuinfo (empty when there is none).</summary>
+    private static string CpuFlags()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/cpuinfo").Take(64))
+                if (line.StartsWith("flags", StringComparison.Ordinal) && line.IndexOf(':') is var i and >= 0)
+                    return line[(i + 1)..];
+        }
+        catch (IOException) { }
+        return "";
     }
 
     /// <summary>Why the device may not be written or opened (null: it may): the boot medium (the root device),
