@@ -208,10 +208,11 @@ is_luks() {
 # assertions in the guest (/dev/mapper/overlay-crypt on /run/overlayfs-backing, a dm device overlay-crypt with a
 # CRYPT- uuid, /run/initramfs/overlayfs.passwd (0400), a writable overlay root, no mount point twice), the disk LUKS
 # on the host, the root and overlay disks byte-identical. Boot 2: the disk is LUKS, nobody types: the prompt gives
-# up (prompt=10), a warning, RAM, the crypt disk byte-identical. Boot 3: the passphrase boot 1 saved is typed on the
+# up (prompt=10), a warning, RAM, the crypt disk byte-identical; the same after a wrong passphrase. Boot 3: the passphrase boot 1 saved is typed on the
 # serial console: the volume opens and the test root's change of boot 1 is there.
 s_dracutng_t21_crypt() {
   local i r o c l1=$OUT/t21-crypt-1.log l2=$OUT/t21-crypt-2.log l3=$OUT/t21-crypt-3.log rb ob cb pass
+  local l2w=$OUT/t21-crypt-2w.log
   i=$(t21_crypt_initrd) || { echo "FAIL dracut-ng/t21-crypt-initramfs: see $OUT/mkinitramfs-overlay-crypt.txt"; return; }
   r=$(disk t21-crypt t21-root.img); o=$(disk t21-crypt t21-overlay.img); c=$(disk t21-crypt t21-crypt.img)
   rb=$(md5_of "$r"); ob=$(md5_of "$o")
@@ -239,6 +240,14 @@ s_dracutng_t21_crypt() {
   same_bytes dracut-ng/t21-crypt-no-passphrase-disk-untouched "$c" "$cb"
 
   if [ -z "$pass" ]; then echo "FAIL dracut-ng/t21-crypt-typed: boot 1 printed no passphrase"; return; fi
+  # a wrong passphrase typed once, then nothing: cryptsetup says so, asks again, gives up; RAM, disk untouched
+  TYPE_ON='Enter passphrase for /dev/sd' TYPE_TEXT=not-the-passphrase INITRD=$i "$BOOT" "$l2w" 150 \
+    "root=LABEL=dracut rd.overlay.crypt=LABEL=CRYPT,prompt=10" $(dng_scsi "$r" root "$o" overlay "$c" crypt)
+  expect dracut-ng/t21-crypt-wrong-passphrase-ram "$l2w" 'LIVEINIT-ROOT-REACHED' 'No key available with this passphrase' \
+    '/dev/sd[a-z] was not opened: no right passphrase' 'OVERLAY-UPPER=/run/liveinit/cow/'
+  refuse dracut-ng/t21-crypt-wrong-passphrase-nothing-mounted "$l2w" 'CRYPT-BACKING' 'FORMATTING'
+  same_bytes dracut-ng/t21-crypt-wrong-passphrase-disk-untouched "$c" "$cb"
+
   TYPE_ON='Enter passphrase for /dev/sd' TYPE_TEXT=$pass INITRD=$i "$BOOT" "$l3" 180 \
     "root=LABEL=dracut rd.overlay.crypt=LABEL=CRYPT,prompt=60" $(dng_scsi "$r" root "$o" overlay "$c" crypt)
   expect dracut-ng/t21-crypt-typed "$l3" 'LIVEINIT-ROOT-REACHED' 'PERSIST-FOUND previous_boots=1' \
@@ -330,4 +339,20 @@ s_dracutng_t21_crypt_noaes() {
   refuse dracut-ng/t21-crypt-no-aes-ni-driver-not-tried "$l" 'aesni_intel'
   if is_luks "$c"; then echo "PASS dracut-ng/t21-crypt-no-aes-ni-disk-is-luks"
   else echo "FAIL dracut-ng/t21-crypt-no-aes-ni-disk-is-luks: $c has no LUKS header"; fi
+}
+
+# rd.overlay.crypt with a live image (TEST-30's medium, root=live:): the encrypted overlay is the overlayfs upper
+# above the image; the medium byte-identical.
+s_dracutng_t30_crypt() {
+  local i m c l=$OUT/t30-crypt.log mb
+  i=$(t21_crypt_initrd) || { echo "FAIL dracut-ng/t21-crypt-initramfs: see $OUT/mkinitramfs-overlay-crypt.txt"; return; }
+  m=$(disk t30-crypt t30-root.img); c=$(disk t30-crypt t21-crypt.img); mb=$(md5_of "$m")
+  INITRD=$i "$BOOT" "$l" 180 "rd.overlay root=live:/dev/disk/by-label/dracut rd.live.image rd.overlay.crypt=LABEL=CRYPT" \
+    $(dng_scsi "$m" root "$c" crypt)
+  expect dracut-ng/t30-crypt "$l" 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' 'MOUNT-VISIBLE /run/initramfs/live' \
+    'FORMATTING /dev/sd[a-z]' 'OVERLAY-UPPER=/run/overlayfs-backing/overlay' \
+    'CRYPT-BACKING /dev/mapper/overlay-crypt ext4' 'MOUNTED-TWICE \[\]' 'ROOT-WRITABLE'
+  same_bytes dracut-ng/t30-crypt-medium-untouched "$m" "$mb"
+  if is_luks "$c"; then echo "PASS dracut-ng/t30-crypt-disk-is-luks"
+  else echo "FAIL dracut-ng/t30-crypt-disk-is-luks: $c has no LUKS header"; fi
 }
