@@ -3,6 +3,8 @@
 # no_timer_check: under a loaded host, TCG can miss the kernel's IO-APIC timer test ("IO-APIC + timer doesn't work"
 # panic); the check is for broken hardware, not emulated machines.
 # QEMU is stopped as soon as the console shows the test root finishing, the emergency shell, or a panic.
+# TYPE_ON=REGEX TYPE_TEXT=TEXT: once the console shows REGEX, TEXT and a carriage return are typed on the serial
+# console (once), as a person at the console would answer a prompt.
 #   boot.sh LOG TIMEOUT_S "KERNEL ARGS" [qemu args...]     (env VMLINUZ, INITRD; HOTPLUG_AFTER=N HOTPLUG_DISK=F)
 # FIRMWARE_BOOT=bios (or 1): no -kernel/-initrd/-append (KERNEL ARGS is ignored, pass ""): SeaBIOS boots the
 # media the qemu args attach, through their boot loader. FIRMWARE_BOOT=uefi: the same with Debian's OVMF
@@ -24,8 +26,12 @@ case "${FIRMWARE_BOOT:-}" in
 esac
 mon=$(mktemp -u /tmp/liveinit-mon.XXXXXX)
 : >"$LOG"   # before QEMU starts: the loop below reads it at once
+typed=; fifo=
+if [ -n "${TYPE_ON:-}" ]; then   # the serial input: a pipe held open read-write here, written once the prompt shows
+  fifo=$(mktemp -u /tmp/liveinit-in.XXXXXX); mkfifo "$fifo"; exec 7<>"$fifo"
+else exec 7</dev/null; fi
 qemu-system-x86_64 -m 512 -nographic -no-reboot -nodefaults -serial stdio -cpu max \
-  -monitor unix:"$mon",server=on,wait=off "${boot[@]}" "$@" </dev/null >"$LOG" 2>&1 &
+  -monitor unix:"$mon",server=on,wait=off "${boot[@]}" "$@" <&7 >"$LOG" 2>&1 &
 qpid=$!
 start=$(date +%s)
 hot=${HOTPLUG_AFTER:-}
@@ -42,6 +48,10 @@ PY
     echo "[boot.sh: hot-added $HOTPLUG_DISK after ${hot}s]" >>"$LOG.host"
     hot=
   fi
+  if [ -n "$fifo" ] && [ -z "$typed" ] && tr -d '\r' <"$LOG" | grep -qaE -- "$TYPE_ON"; then
+    sleep 1; printf '%s\r' "${TYPE_TEXT:-}" >&7; typed=1
+    echo "[boot.sh: typed ${#TYPE_TEXT} characters on the serial console]" >>"$LOG.host"
+  fi
   if tr -d '\r' <"$LOG" | grep -qaE 'LIVEINIT-ROOT-DONE|emergency shell started|Kernel panic|Power down|reboot: Power'; then
     sleep 1; break
   fi
@@ -49,6 +59,7 @@ PY
   sleep 0.5
 done
 kill $qpid 2>/dev/null; wait $qpid 2>/dev/null
-rm -f "$mon" ${vars:+"$vars"}
+exec 7>&-
+rm -f "$mon" ${vars:+"$vars"} ${fifo:+"$fifo"}
 echo "[boot.sh: wall $(( $(date +%s) - start ))s]" >>"$LOG"
 exit 0

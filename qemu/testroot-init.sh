@@ -31,6 +31,16 @@ else
   n=0; echo "PERSIST-NONE"
 fi
 mkdir -p /var/lib && echo $((n+1)) > /var/lib/liveinit-boots
+# dracut-ng's TEST-21 checks of an encrypted overlay (rd.overlay.crypt): what holds /run/overlayfs-backing, the dm
+# devices (name, uuid), the saved passphrase (printed: this is a throw-away test root), mounts listed twice
+if [ -e /run/initramfs/overlayfs.passwd ] || awk '$2=="/run/overlayfs-backing" {f=1} END {exit !f}' /proc/mounts; then
+  echo "CRYPT-BACKING $(awk '$2=="/run/overlayfs-backing" {print $1 " " $3}' /proc/mounts)"
+  for d in /sys/class/block/dm-*; do [ -e "$d/dm/name" ] && echo "DM-DEVICE $(cat "$d/dm/name") $(cat "$d/dm/uuid")"; done
+  [ -f /run/initramfs/overlayfs.passwd ] && echo "OVERLAY-PASSWD $(stat -c %a /run/initramfs/overlayfs.passwd)" \
+    "$(cat /run/initramfs/overlayfs.passwd)"
+  echo "MOUNTED-TWICE [$(cut -d' ' -f2 /proc/mounts | sort | uniq -d | tr '\n' ' ')]"
+  echo > /test-overlay-write && echo "ROOT-WRITABLE"
+fi
 [ -n "$LIVEINIT_TEST_ARGS" ] && echo "INIT-ARGS $LIVEINIT_TEST_ARGS"
 echo "INIT-ARGV $*"
 sync; sync

@@ -38,7 +38,8 @@ _liveinit()
         probe) opts="--format" ;;
         mkinitramfs)
             opts="--modules-root --kernel-release --output --busybox --no-busybox --module --compress-modules
-                  --emergency --agent --no-shell --compress --agent-early" ;;
+                  --emergency --agent --no-shell --compress --agent-early --extra-module --net --tls --ca-cert
+                  --trust-key --allow-unsigned --autooverlay --overlay-crypt" ;;
         analyze) opts="blame time --file" ;;
         boot) opts="--cmdline --sysroot --no-switch-root" ;;
     esac

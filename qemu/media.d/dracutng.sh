@@ -6,6 +6,8 @@
 # dracut-ng's own tests, their media built the way the tests build them (our test root as the root):
 #   t21-root.img     TEST-21-OVERLAYFS: whole-disk ext4 "dracut" holding the root tree itself (not live)
 #   t21-overlay.img  TEST-21: whole-disk ext4 "OVERLAY" (32 MiB, fixed UUID) for rd.overlay=<device>
+#   t21-crypt.img    TEST-21's crypt disk: whole-disk ext4 "CRYPT" (100 MiB, `mkfs.ext4 -q -L CRYPT` as its
+#                    setup_crypt_disk makes it) for rd.overlay.crypt=LABEL=CRYPT
 #   t30-root.img     TEST-30-DMSQUASH: dos disk, p1 at sector 2048, ext4 "dracut" with LiveOS/rootfs.img a squashfs
 #                    of the root (dracut-ng's layout; LiveInit finds LiveOS/rootfs.img after squashfs.img)
 #   t30-erofs.img    TEST-30's root_erofs disk: the whole disk an erofs of the root (mkfs.erofs), no partition table
@@ -36,9 +38,10 @@ dd if="$W/udev-p1.img" of="$OUT/udev-live.img" bs=1M seek=1 conv=notrunc,sparse 
 rm -f "$OUT/udev-blank.img"; truncate -s 16M "$OUT/udev-blank.img"
 printf 'label: dos\n1MiB,8MiB,83\n' | sfdisk -q "$OUT/udev-blank.img" >/dev/null
 rm -rf "$P" "$T" "$W/udev-p1.img"
-rm -f "$OUT/t21-root.img" "$OUT/t21-overlay.img" "$OUT/t30-root.img"
+rm -f "$OUT/t21-root.img" "$OUT/t21-overlay.img" "$OUT/t21-crypt.img" "$OUT/t30-root.img"
 mkfs.ext4 -q -F -L dracut -d "$R" "$OUT/t21-root.img" 24M 2>&1 | grep -v "^Creating regular file" || true
 mkfs.ext4 -q -F -L OVERLAY -U 0f0f0f0f-2121-4121-8121-0000000000a1 "$OUT/t21-overlay.img" 32M >/dev/null 2>&1
+truncate -s 100M "$OUT/t21-crypt.img"; mkfs.ext4 -q -F -L CRYPT "$OUT/t21-crypt.img" >/dev/null 2>&1
 T=$W/tree-t30; mkdir -p "$T/LiveOS"
 mksquashfs "$R" "$T/LiveOS/rootfs.img" -noappend -quiet -comp gzip -all-root >/dev/null
 mkfs.ext4 -q -F -L dracut -d "$T" "$W/t30-p1.img" 20M 2>&1 | grep -v "^Creating regular file" || true

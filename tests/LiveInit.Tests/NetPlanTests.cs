@@ -135,6 +135,7 @@ public class NetPlanTests
                 try { c = _l.AcceptTcpClient(); }
                 catch (SocketException) { return; }
                 catch (ObjectDisposedException) { return; }
+                catch (InvalidOperationException) { return; }   // stopped between two accepts: "Not listening"
                 using (c)
                 {
                     var s = c.GetStream();

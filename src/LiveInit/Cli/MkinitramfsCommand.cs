@@ -12,7 +12,7 @@ public static class MkinitramfsCommand
         var o = Options.Parse(args,
             ["modules-root", "kernel-release", "output", "busybox", "module", "agent", "compress-modules", "emergency",
              "extra-module", "trust-key", "ca-cert", "compress"],
-            ["no-busybox", "allow-unsigned", "net", "tls", "autooverlay", "no-shell", "agent-early"]);
+            ["no-busybox", "allow-unsigned", "net", "tls", "autooverlay", "overlay-crypt", "no-shell", "agent-early"]);
         var trust = TrustedKeys(o.GetAll("trust-key"));
         if (o.Has("allow-unsigned") && trust.Count == 0)
             throw new UsageException("--allow-unsigned needs at least one --trust-key");
@@ -72,14 +72,23 @@ public static class MkinitramfsCommand
                 Console.Error.WriteLine($"liveinit mkinitramfs: warning: {extra} was built for "
                                         + $"{builtFor ?? "an unknown kernel"}, not {kver}: the kernel will refuse to load it");
         }
-        IReadOnlyList<(string, string)>? hostFiles = null;
-        if (o.Has("autooverlay"))
+        var hostFiles = new List<(string ImagePath, string HostPath)>();
+        void AddHost(IEnumerable<(string ImagePath, string HostPath)> files) =>
+            hostFiles.AddRange(files.Where(f => hostFiles.All(h => h.ImagePath != f.ImagePath)));
+        if (o.Has("autooverlay") || o.Has("overlay-crypt"))
         {
-            // dracut's autooverlay formats the partition it makes: mke2fs and its libraries from this host
-            var mke2fs = new[] { "/usr/sbin/mke2fs", "/sbin/mke2fs" }.FirstOrDefault(File.Exists)
-                         ?? FindOnPath("mke2fs")
-                         ?? throw new UsageException("--autooverlay needs mke2fs on this host (install e2fsprogs)");
-            hostFiles = HostBinary.WithLibraries(mke2fs, Plan.AutoOverlayPlan.DefaultMkfs.TrimStart('/'));
+            // dracut's autooverlay formats the partition it makes, rd.overlay.crypt the LUKS volume it makes: mke2fs
+            // and its libraries from this host
+            var mke2fs = HostProgram("mke2fs", "e2fsprogs", o.Has("autooverlay") ? "--autooverlay" : "--overlay-crypt");
+            AddHost(HostBinary.WithLibraries(mke2fs, Plan.AutoOverlayPlan.DefaultMkfs.TrimStart('/')));
+        }
+        if (o.Has("overlay-crypt"))
+        {
+            // rd.overlay.crypt: the real cryptsetup (Debian's cryptsetup-bin), device-mapper and dm-crypt with the
+            // generic ciphers of aes-xts-plain64
+            var cryptsetup = HostProgram("cryptsetup", "cryptsetup-bin", "--overlay-crypt");
+            AddHost(HostBinary.WithLibraries(cryptsetup, OverlayCryptPlan.DefaultCryptsetup.TrimStart('/')));
+            wanted.AddRange(OverlayCryptPlan.Modules);
         }
         var tmp = output + ".tmp";
         InitramfsBuilder.Result result;
@@ -99,7 +108,8 @@ public static class MkinitramfsCommand
         Console.Out.WriteLine($"{output}: {result.Bytes} bytes ({result.Bytes / 1024.0 / 1024.0:F2} MiB {archive}"
                               + $"{(o.Has("agent-early") ? ", agent uncompressed" : "")}), "
                               + $"{result.Files} entries, {result.Modules} modules for {kver}{policy}"
-                              + (net ? "; network boot (NIC drivers)" : ""));
+                              + (net ? "; network boot (NIC drivers)" : "")
+                              + (o.Has("overlay-crypt") ? "; encrypted overlay (cryptsetup, dm-crypt)" : ""));
         return 0;
     }
 
@@ -147,6 +157,10 @@ public static class MkinitramfsCommand
         if (text.Length == 0) throw new UsageException("--tls: no CA certificate to trust (give --ca-cert FILE)");
         return System.Text.Encoding.ASCII.GetBytes(text.ToString());
     }
+
+    private static string HostProgram(string name, string package, string option) =>
+        new[] { $"/usr/sbin/{name}", $"/sbin/{name}" }.FirstOrDefault(File.Exists) ?? FindOnPath(name)
+        ?? throw new UsageException($"{option} needs {name} on this host (install {package})");
 
     private static string? FindOnPath(string name)
     {

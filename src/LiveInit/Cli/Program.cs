@@ -100,7 +100,7 @@ public static class Program
                                [--busybox PATH] [--module NAME...] [--extra-module FILE.ko...] [--compress-modules xz]
                                [--emergency shell|reboot|poweroff] [--no-shell] [--compress zstd|gzip|lz4|xz|none]
                                [--agent-early] [--net] [--trust-key KEY.pem...] [--allow-unsigned]
-                               [--tls [--ca-cert CA.pem...]] [--autooverlay]
+                               [--tls [--ca-cert CA.pem...]] [--autooverlay] [--overlay-crypt]
               write a reproducible newc initramfs (zstd) with liveinit as /init; --emergency sets what a
               fatal boot error ends in (the command line can make it stricter, never weaker; reboot and
               poweroff leave busybox out, as --no-shell does); --agent-early stores the agent uncompressed
@@ -110,7 +110,9 @@ public static class Program
               made by openssl dgst -sha256 -sign that verifies, and unsigned files are refused unless
               --allow-unsigned; --tls (with --agent artifacts/liveinit-tls from ./build.sh tls)
               bakes in the host's CA certificates and the --ca-cert files for https:// downloads;
-              --autooverlay adds this host's mke2fs and its libraries (dracut's autooverlay formats with it)
+              --autooverlay adds this host's mke2fs and its libraries (dracut's autooverlay formats with it);
+              --overlay-crypt adds this host's cryptsetup and mke2fs with their libraries, dm-crypt and the
+              ciphers of aes-xts-plain64 (rd.overlay.crypt: an encrypted overlay, LUKS2 made at first boot)
           liveinit remaster-step --medium DIR [--bdir antiX] [--sqname linuxfs] [--rollback|--noremaster]
                                  [--persist-root] [--stop-after N]
               test and repair aid: the antiX remaster step of the boot on a medium mounted elsewhere

@@ -19,7 +19,7 @@ public sealed class DracutLiveDialect : IDialect
     [
         "root", "rd.live.image", "rd.live.dir", "rd.live.squashimg", "rd.live.overlay", "rd.overlay",
         "rd.live.overlay.overlayfs", "rd.live.overlay.readonly", "rd.live.overlay.reset", "rd.live.overlay.size",
-        "rd.overlay.readonly", "rd.overlay.reset", "rd.live.overlay.cowfs",
+        "rd.overlay.readonly", "rd.overlay.reset", "rd.live.overlay.cowfs", OverlayCryptParameter.Key,
         "rd.live.ram", "rd.live.check", "rd.retry", "iso-scan/filename",
     ];
 
@@ -27,9 +27,10 @@ public sealed class DracutLiveDialect : IDialect
     public static bool HasLiveRoot(KernelCommandLine c) => c.Get("root")?.StartsWith("live:", StringComparison.Ordinal) == true;
 
     /// <summary>dracut-ng's overlay over a normal root: <c>root=</c> without <c>live:</c>, and
-    /// <c>rd.overlay</c>.</summary>
+    /// <c>rd.overlay</c> or <c>rd.overlay.crypt</c> (which implies an overlay).</summary>
     public static bool HasOverlayRoot(KernelCommandLine c) =>
-        c.Get("root") is { Length: > 0 } && !HasLiveRoot(c) && c.Has("rd.overlay");
+        c.Get("root") is { Length: > 0 } && !HasLiveRoot(c)
+        && (c.Has("rd.overlay") || c.Has(OverlayCryptParameter.Key));
 
     /// <summary>root= is this dialect's when it is a live root or an overlay root.</summary>
     public static bool Claims(KernelCommandLine c) => HasLiveRoot(c) || HasOverlayRoot(c);
@@ -111,10 +112,15 @@ public sealed class DracutLiveDialect : IDialect
         // in RAM: the sparse COW file where dracut keeps it (/run/initramfs/overlay), an overlayfs upper at
         // /run/liveinit/cow
         var ram = new RamPlan(tmpfsSize ?? SizeSpec.OfPercent(50), RamMount, "", RamSnapshotMount, size);
-        var writable = new LiveOsOverlay(persistent, path, liveDir, overlayfs,
+        WritableLayer writable = new LiveOsOverlay(persistent, path, liveDir, overlayfs,
             c.Has("rd.live.overlay.readonly") || IsTrue(c, "rd.overlay.readonly"),
             c.Has("rd.live.overlay.reset") || IsTrue(c, "rd.overlay.reset"), LiveOsOverlay.DefaultDeviceMountPoint,
             ram);
+        if (Crypt(c, d, wait, persistent, ram) is { } crypt)
+        {
+            writable = crypt;
+            auto = null;
+        }
 
         return new BootPlan(Name, medium, image, new SrmPlan(false, liveDir, ".srm"), writable,
             new RemasterPlan(RemasterAction.None, liveDir, squash, false, ""),
@@ -208,14 +214,40 @@ public sealed class DracutLiveDialect : IDialect
         if (c.Find("rd.live.overlay.cowfs") is not null)
             d.Warn("rd.live.overlay.cowfs", "only used by an autooverlay of a live image, not over a normal root");
         var ram = new RamPlan(tmpfsSize ?? SizeSpec.OfPercent(50), RamMount, "", RamSnapshotMount, 32768);
-        var writable = new LiveOsOverlay(persistent, persistent is null ? null : OverlayRootPlan.UpperOnDevice, "",
+        WritableLayer writable = new LiveOsOverlay(persistent,
+            persistent is null ? null : OverlayRootPlan.UpperOnDevice, "",
             ForceOverlayfs: true, c.Has("rd.live.overlay.readonly") || IsTrue(c, "rd.overlay.readonly"),
             c.Has("rd.live.overlay.reset") || IsTrue(c, "rd.overlay.reset"), LiveOsOverlay.DefaultDeviceMountPoint,
             ram);
+        var crypt = Crypt(c, d, wait, persistent, ram);
+        if (crypt is not null)
+        {
+            writable = crypt;
+            // rd.overlay.crypt implies an overlay: an rd.overlay=0 beside it is overruled, as in dracut-ng
+            if (!overlayfs && c.Has("rd.overlay"))
+                d.Warn("rd.overlay", "rd.overlay.crypt asks for an overlay; rd.overlay=0 is not used");
+            overlayfs = true;
+        }
+        else if (!c.Has("rd.overlay")) overlayfs = true;   // a refused rd.overlay.crypt: the overlay in RAM
         return new BootPlan(Name, medium, image, new SrmPlan(false, "", ".srm"), writable,
             new RemasterPlan(RemasterAction.None, "", "", false, ""), null,
             CommonParameters.Failure(c, d), CommonParameters.Init(c, d), CommonParameters.Log(c, d), d.Items,
             OverlayRoot: new OverlayRootPlan(overlayfs, rw));
+    }
+
+    /// <summary>rd.overlay.crypt: the encrypted overlay, which wins over an overlay device named by rd.overlay (said
+    /// in a warning); null when it is absent or refused (RAM).</summary>
+    private static CryptOverlay? Crypt(KernelCommandLine c, Diagnostics d, int wait, DeviceSpec? persistent,
+        RamPlan ram)
+    {
+        if (OverlayCryptParameter.Parse(c, d, wait) is not { } plan) return null;
+        if (persistent is not null)
+            d.Warn(OverlayCryptParameter.Key, $"the encrypted overlay on {plan.Device} is used; the overlay device "
+                                              + $"{persistent} (rd.overlay) is not");
+        if (c.Has("rd.live.overlay.readonly") || c.Has("rd.overlay.readonly") || c.Has("rd.overlay.reset")
+            || c.Has("rd.live.overlay.reset"))
+            d.Warn(OverlayCryptParameter.Key, "readonly and reset are not applied to the encrypted overlay");
+        return new CryptOverlay(plan, ram);
     }
 
     /// <summary>dracut livenet: <c>root=live:http://…/squashfs.img</c>, or an ISO URL whose

@@ -99,6 +99,7 @@ public sealed record RamPlan(
 [JsonDerivedType(typeof(LoopFileUpper), "loopfile")]
 [JsonDerivedType(typeof(LiveOsOverlay), "liveos")]
 [JsonDerivedType(typeof(LiveBootPersistence), "liveboot")]
+[JsonDerivedType(typeof(CryptOverlay), "crypt")]
 public abstract record WritableLayer(RamPlan Ram)
 {
     [JsonIgnore] public SizeSpec RamSize => Ram.Size;
@@ -106,6 +107,10 @@ public abstract record WritableLayer(RamPlan Ram)
 
 /// <summary>overlayfs with a tmpfs upper: changes are lost at power-off.</summary>
 public sealed record RamUpper(RamPlan Ram) : WritableLayer(Ram);
+
+/// <summary>dracut-ng's encrypted overlay (<c>rd.overlay.crypt</c>): the upper and work folders on a LUKS volume,
+/// see <see cref="OverlayCryptPlan"/>; RAM when it cannot be opened or made.</summary>
+public sealed record CryptOverlay(OverlayCryptPlan Crypt, RamPlan Ram) : WritableLayer(Ram);
 
 /// <summary>overlayfs whose upper and work directories live on a persistent device (archiso cow_*), mounted at
 /// <see cref="MountPoint"/>: first read-only without journal replay to look, read-write only once the folders are

@@ -79,6 +79,7 @@ public static class PlanText
               + (o.ForceOverlayfs ? ", overlayfs forced" : "")
               + (o.ReadOnly ? ", read-only with a RAM layer on top" : "")
               + (o.Reset ? ", reset at boot" : "") + $"; {Ram(o.Ram)} if unusable",
+        CryptOverlay c => $"overlayfs, encrypted: {Describe(c.Crypt)}; {Ram(c.Ram)} if unusable",
         LiveBootPersistence l => $"live-boot persistence: volumes labelled {string.Join(" or ", l.Labels)} (or files "
             + $"/{(l.FileFolder.Length == 0 ? "" : l.FileFolder + "/")}<label> on other devices) holding "
             + $"persistence.conf ('/ union': the root's upper rw/ on it; other lines mounted after the root), looked "
@@ -86,6 +87,17 @@ public static class PlanText
             + $"; {Ram(l.Ram)} for what they do not keep",
         _ => w.GetType().Name,
     };
+
+    /// <summary>rd.overlay.crypt: the device, what is done to it, where it is mounted.</summary>
+    public static string Describe(OverlayCryptPlan p) =>
+        $"upper /{OverlayCryptPlan.UpperDir} and work /{OverlayCryptPlan.WorkDir} on the LUKS volume {p.Device} "
+        + $"(waited for {p.WaitSeconds} s) opened as {p.MapperPath} and mounted at {p.BackingMount}; already LUKS: "
+        + $"the passphrase is asked on the console ({p.PromptTries} tries of {p.PromptSeconds} s); not LUKS: "
+        + (p.Format
+            ? $"FORMATTED (LUKS2 with a random passphrase saved in {p.PasswordFile}, then {p.Filesystem}; needs "
+              + $"{p.Cryptsetup} and {p.Mkfs}: mkinitramfs --overlay-crypt)"
+            : "left untouched (mkfs=0)")
+        + "; never the root's device or disk, nor a device in use";
 
     /// <summary>The network part: bring-up, image URL, SRM URLs, lease and hand-over.</summary>
     public static string Describe(NetPlan n)

@@ -193,3 +193,177 @@ s_dracutng_t21_device() {
   else echo "FAIL dracut-ng/t21-device-layout: no /overlay and /ovlwork on $o"; fi
   same_bytes dracut-ng/t21-device-root-untouched "$r" "$before"
 }
+
+# TEST-21's last line, "rd.overlay.crypt=LABEL=CRYPT test.expect=crypt", with an initramfs made by
+# `liveinit mkinitramfs --overlay-crypt` (this host's cryptsetup and mke2fs with their libraries, dm-crypt).
+t21_crypt_initrd() {  # [KERNEL-PACKAGE]: built once (the crypt scenarios may run at the same time)
+  local i=$OUT/initrd-overlay-crypt${1:+-$1}.img k
+  (
+    flock 9
+    if [ ! -s "$i" ]; then
+      k=$(bash "$HERE/../../qemu/kernel.sh" ${1:+"$1"}) || exit 1
+      "$HERE/../../artifacts/liveinit" mkinitramfs --modules-root "$(sed -n 's/^MODULES=//p' <<<"$k")" \
+        --output "$i" --overlay-crypt >"$OUT/mkinitramfs-overlay-crypt${1:+-$1}.txt" 2>&1 || { rm -f "$i"; exit 1; }
+    fi
+  ) 9>"$OUT/initrd-overlay-crypt${1:+-$1}.lock" || return 1
+  echo "$i"
+}
+
+# is_luks FILE: the LUKS magic at offset 0 (cryptsetup isLuks where it can run)
+is_luks() {
+  if command -v cryptsetup >/dev/null && cryptsetup isLuks "$1" 2>/dev/null; then return 0; fi
+  [ "$(head -c 6 "$1" | od -An -tx1 | tr -d ' \n')" = "4c554b53babe" ]
+}
+
+# Three boots on the same three disks. Boot 1: the crypt disk (ext4 "CRYPT", not LUKS) is formatted: TEST-21's
+# assertions in the guest (/dev/mapper/overlay-crypt on /run/overlayfs-backing, a dm device overlay-crypt with a
+# CRYPT- uuid, /run/initramfs/overlayfs.passwd (0400), a writable overlay root, no mount point twice), the disk LUKS
+# on the host, the root and overlay disks byte-identical. Boot 2: the disk is LUKS, nobody types: the prompt gives
+# up (prompt=10), a warning, RAM, the crypt disk byte-identical; the same after a wrong passphrase. Boot 3: the passphrase boot 1 saved is typed on the
+# serial console: the volume opens and the test root's change of boot 1 is there.
+s_dracutng_t21_crypt() {
+  local i r o c l1=$OUT/t21-crypt-1.log l2=$OUT/t21-crypt-2.log l3=$OUT/t21-crypt-3.log rb ob cb pass
+  local l2w=$OUT/t21-crypt-2w.log
+  i=$(t21_crypt_initrd) || { echo "FAIL dracut-ng/t21-crypt-initramfs: see $OUT/mkinitramfs-overlay-crypt.txt"; return; }
+  r=$(disk t21-crypt t21-root.img); o=$(disk t21-crypt t21-overlay.img); c=$(disk t21-crypt t21-crypt.img)
+  rb=$(md5_of "$r"); ob=$(md5_of "$o")
+  INITRD=$i "$BOOT" "$l1" 180 "root=LABEL=dracut rd.overlay.crypt=LABEL=CRYPT test.expect=crypt" \
+    $(dng_scsi "$r" root "$o" overlay "$c" crypt)
+  expect dracut-ng/t21-crypt-create "$l1" 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' 'PERSIST-NONE' \
+    'FORMATTING /dev/sd[a-z] \(LABEL=CRYPT, ext4 LABEL=CRYPT\)' \
+    'OVERLAY-UPPER=/run/overlayfs-backing/overlay' 'CRYPT-BACKING /dev/mapper/overlay-crypt ext4' \
+    'DM-DEVICE overlay-crypt CRYPT-LUKS2-[0-9a-f]{32}-overlay-crypt' 'OVERLAY-PASSWD 400 [0-9a-f]{128}$' \
+    'MOUNTED-TWICE \[\]' 'ROOT-WRITABLE'
+  if is_luks "$c"; then echo "PASS dracut-ng/t21-crypt-disk-is-luks"
+  else echo "FAIL dracut-ng/t21-crypt-disk-is-luks: $c has no LUKS header after boot 1"; fi
+  [ "$(md5_of "$r")$(md5_of "$o")" = "$rb$ob" ] && echo "PASS dracut-ng/t21-crypt-other-disks-untouched" \
+    || echo "FAIL dracut-ng/t21-crypt-other-disks-untouched: $r or $o changed"
+  pass=$(log_of "$l1" | sed -n 's/^OVERLAY-PASSWD 400 \([0-9a-f]\{128\}\)$/\1/p' | head -1)
+
+  cb=$(md5_of "$c")
+  INITRD=$i "$BOOT" "$l2" 150 "root=LABEL=dracut rd.overlay.crypt=LABEL=CRYPT,prompt=10" \
+    $(dng_scsi "$r" root "$o" overlay "$c" crypt)
+  expect dracut-ng/t21-crypt-no-passphrase-ram "$l2" 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' \
+    'is LUKS: type its passphrase' 'Enter passphrase for /dev/sd' \
+    '/dev/sd[a-z] was not opened: no right passphrase within 3 tries of 10 s .*left as it was; changes will' \
+    'OVERLAY-UPPER=/run/liveinit/cow/'
+  refuse dracut-ng/t21-crypt-no-passphrase-nothing-mounted "$l2" 'CRYPT-BACKING' 'FORMATTING'
+  same_bytes dracut-ng/t21-crypt-no-passphrase-disk-untouched "$c" "$cb"
+
+  if [ -z "$pass" ]; then echo "FAIL dracut-ng/t21-crypt-typed: boot 1 printed no passphrase"; return; fi
+  # a wrong passphrase typed once, then nothing: cryptsetup says so, asks again, gives up; RAM, disk untouched
+  TYPE_ON='Enter passphrase for /dev/sd' TYPE_TEXT=not-the-passphrase INITRD=$i "$BOOT" "$l2w" 150 \
+    "root=LABEL=dracut rd.overlay.crypt=LABEL=CRYPT,prompt=10" $(dng_scsi "$r" root "$o" overlay "$c" crypt)
+  expect dracut-ng/t21-crypt-wrong-passphrase-ram "$l2w" 'LIVEINIT-ROOT-REACHED' 'No key available with this passphrase' \
+    '/dev/sd[a-z] was not opened: no right passphrase' 'OVERLAY-UPPER=/run/liveinit/cow/'
+  refuse dracut-ng/t21-crypt-wrong-passphrase-nothing-mounted "$l2w" 'CRYPT-BACKING' 'FORMATTING'
+  same_bytes dracut-ng/t21-crypt-wrong-passphrase-disk-untouched "$c" "$cb"
+
+  TYPE_ON='Enter passphrase for /dev/sd' TYPE_TEXT=$pass INITRD=$i "$BOOT" "$l3" 180 \
+    "root=LABEL=dracut rd.overlay.crypt=LABEL=CRYPT,prompt=60" $(dng_scsi "$r" root "$o" overlay "$c" crypt)
+  expect dracut-ng/t21-crypt-typed "$l3" 'LIVEINIT-ROOT-REACHED' 'PERSIST-FOUND previous_boots=1' \
+    'CRYPT-BACKING /dev/mapper/overlay-crypt ext4' 'OVERLAY-UPPER=/run/overlayfs-backing/overlay'
+  refuse dracut-ng/t21-crypt-typed-no-format "$l3" 'FORMATTING' 'mke2fs'
+  [ "$(md5_of "$r")$(md5_of "$o")" = "$rb$ob" ] && echo "PASS dracut-ng/t21-crypt-root-untouched-3-boots" \
+    || echo "FAIL dracut-ng/t21-crypt-root-untouched-3-boots: $r or $o changed"
+}
+
+# rd.overlay.crypt on a device that never comes (timeout=3): a warning, RAM, every disk byte-identical.
+s_dracutng_t21_crypt_missing() {
+  local i r o c l=$OUT/t21-crypt-missing.log before
+  i=$(t21_crypt_initrd) || { echo "FAIL dracut-ng/t21-crypt-initramfs: see $OUT/mkinitramfs-overlay-crypt.txt"; return; }
+  r=$(disk t21-crypt-missing t21-root.img); o=$(disk t21-crypt-missing t21-overlay.img)
+  c=$(disk t21-crypt-missing t21-crypt.img); before=$(md5_of "$r")$(md5_of "$o")$(md5_of "$c")
+  INITRD=$i "$BOOT" "$l" 120 "root=LABEL=dracut rd.overlay.crypt=LABEL=NONEXISTENT,timeout=3" \
+    $(dng_scsi "$r" root "$o" overlay "$c" crypt)
+  expect dracut-ng/t21-crypt-missing "$l" 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' \
+    'OVERLAY-UPPER=/run/liveinit/cow/' \
+    'rd.overlay.crypt\): LABEL=NONEXISTENT did not appear within 3 s .*nothing was written'
+  refuse dracut-ng/t21-crypt-missing-nothing-made "$l" 'FORMATTING' 'CRYPT-BACKING'
+  [ "$(md5_of "$r")$(md5_of "$o")$(md5_of "$c")" = "$before" ] && echo "PASS dracut-ng/t21-crypt-missing-disks-untouched" \
+    || echo "FAIL dracut-ng/t21-crypt-missing-disks-untouched: a disk of $r $o $c changed"
+}
+
+# mkfs=0 on the crypt disk, which is not LUKS: a warning, RAM, the disk byte-identical.
+s_dracutng_t21_crypt_nomkfs() {
+  local i r o c l=$OUT/t21-crypt-nomkfs.log before
+  i=$(t21_crypt_initrd) || { echo "FAIL dracut-ng/t21-crypt-initramfs: see $OUT/mkinitramfs-overlay-crypt.txt"; return; }
+  r=$(disk t21-crypt-nomkfs t21-root.img); o=$(disk t21-crypt-nomkfs t21-overlay.img)
+  c=$(disk t21-crypt-nomkfs t21-crypt.img); before=$(md5_of "$r")$(md5_of "$o")$(md5_of "$c")
+  INITRD=$i "$BOOT" "$l" 120 "root=LABEL=dracut rd.overlay.crypt=LABEL=CRYPT,mkfs=0" \
+    $(dng_scsi "$r" root "$o" overlay "$c" crypt)
+  expect dracut-ng/t21-crypt-nomkfs "$l" 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' \
+    'OVERLAY-UPPER=/run/liveinit/cow/' \
+    '/dev/sd[a-z] is not LUKS \(ext4\) and mkfs=0 forbids formatting it; nothing was written'
+  refuse dracut-ng/t21-crypt-nomkfs-nothing-made "$l" 'FORMATTING' 'CRYPT-BACKING'
+  [ "$(md5_of "$r")$(md5_of "$o")$(md5_of "$c")" = "$before" ] && echo "PASS dracut-ng/t21-crypt-nomkfs-disks-untouched" \
+    || echo "FAIL dracut-ng/t21-crypt-nomkfs-disks-untouched: a disk of $r $o $c changed"
+}
+
+# rd.overlay.crypt naming the root device itself (LABEL=dracut, mounted as the overlay's lower layer): refused
+# before anything is opened or written; a warning, RAM, every disk byte-identical.
+s_dracutng_t21_crypt_rootdev() {
+  local i r o c l=$OUT/t21-crypt-rootdev.log before
+  i=$(t21_crypt_initrd) || { echo "FAIL dracut-ng/t21-crypt-initramfs: see $OUT/mkinitramfs-overlay-crypt.txt"; return; }
+  r=$(disk t21-crypt-rootdev t21-root.img); o=$(disk t21-crypt-rootdev t21-overlay.img)
+  c=$(disk t21-crypt-rootdev t21-crypt.img); before=$(md5_of "$r")$(md5_of "$o")$(md5_of "$c")
+  INITRD=$i "$BOOT" "$l" 120 "root=LABEL=dracut rd.overlay.crypt=LABEL=dracut" \
+    $(dng_scsi "$r" root "$o" overlay "$c" crypt)
+  expect dracut-ng/t21-crypt-rootdev "$l" 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' \
+    'OVERLAY-UPPER=/run/liveinit/cow/' \
+    '/dev/sd[a-z] is not used: it is the root \(boot medium\) device; nothing was written; changes will be kept in RAM'
+  refuse dracut-ng/t21-crypt-rootdev-nothing-made "$l" 'FORMATTING' 'CRYPT-BACKING' 'Enter passphrase'
+  [ "$(md5_of "$r")$(md5_of "$o")$(md5_of "$c")" = "$before" ] && echo "PASS dracut-ng/t21-crypt-rootdev-disks-untouched" \
+    || echo "FAIL dracut-ng/t21-crypt-rootdev-disks-untouched: a disk of $r $o $c changed"
+}
+
+# TEST-21's crypt line on Debian's 6.12 kernel (ecb built in there, a module on 6.1): the --overlay-crypt image made
+# for it formats and opens the volume the same way.
+s_dracutng_t21_crypt_612() {
+  local i r o c l=$OUT/t21-crypt-612.log rb ob
+  if [ -z "${VMLINUZ_NEW:-}" ]; then echo "SKIP dracut-ng/t21-crypt-6.12: no second kernel"; return; fi
+  i=$(t21_crypt_initrd linux-image-6.12-amd64) \
+    || { echo "FAIL dracut-ng/t21-crypt-6.12-initramfs: see $OUT/mkinitramfs-overlay-crypt-linux-image-6.12-amd64.txt"; return; }
+  r=$(disk t21-crypt-612 t21-root.img); o=$(disk t21-crypt-612 t21-overlay.img); c=$(disk t21-crypt-612 t21-crypt.img)
+  rb=$(md5_of "$r"); ob=$(md5_of "$o")
+  VMLINUZ=$VMLINUZ_NEW INITRD=$i "$BOOT" "$l" 180 "root=LABEL=dracut rd.overlay.crypt=LABEL=CRYPT test.expect=crypt" \
+    $(dng_scsi "$r" root "$o" overlay "$c" crypt)
+  expect dracut-ng/t21-crypt-6.12 "$l" 'LIVEINIT-ROOT-REACHED' 'Linux version 6\.12' 'FORMATTING /dev/sd[a-z]' \
+    'CRYPT-BACKING /dev/mapper/overlay-crypt ext4' 'DM-DEVICE overlay-crypt CRYPT-LUKS2-' \
+    'OVERLAY-PASSWD 400 [0-9a-f]{128}$' 'MOUNTED-TWICE \[\]' 'ROOT-WRITABLE'
+  if is_luks "$c"; then echo "PASS dracut-ng/t21-crypt-6.12-disk-is-luks"
+  else echo "FAIL dracut-ng/t21-crypt-6.12-disk-is-luks: $c has no LUKS header"; fi
+  [ "$(md5_of "$r")$(md5_of "$o")" = "$rb$ob" ] && echo "PASS dracut-ng/t21-crypt-6.12-other-disks-untouched" \
+    || echo "FAIL dracut-ng/t21-crypt-6.12-other-disks-untouched: $r or $o changed"
+}
+
+# The same line on a CPU without AES-NI (-cpu qemu64 after boot.sh's -cpu max): the generic AES and XTS do the
+# work, the AES-NI driver is not even tried.
+s_dracutng_t21_crypt_noaes() {
+  local i r o c l=$OUT/t21-crypt-noaes.log
+  i=$(t21_crypt_initrd) || { echo "FAIL dracut-ng/t21-crypt-initramfs: see $OUT/mkinitramfs-overlay-crypt.txt"; return; }
+  r=$(disk t21-crypt-noaes t21-root.img); o=$(disk t21-crypt-noaes t21-overlay.img); c=$(disk t21-crypt-noaes t21-crypt.img)
+  INITRD=$i "$BOOT" "$l" 180 "root=LABEL=dracut rd.overlay.crypt=LABEL=CRYPT" \
+    $(dng_scsi "$r" root "$o" overlay "$c" crypt) -cpu qemu64
+  expect dracut-ng/t21-crypt-no-aes-ni "$l" 'LIVEINIT-ROOT-REACHED' 'FORMATTING /dev/sd[a-z]' \
+    'CRYPT-BACKING /dev/mapper/overlay-crypt ext4' 'DM-DEVICE overlay-crypt CRYPT-LUKS2-' 'ROOT-WRITABLE'
+  refuse dracut-ng/t21-crypt-no-aes-ni-driver-not-tried "$l" 'aesni_intel'
+  if is_luks "$c"; then echo "PASS dracut-ng/t21-crypt-no-aes-ni-disk-is-luks"
+  else echo "FAIL dracut-ng/t21-crypt-no-aes-ni-disk-is-luks: $c has no LUKS header"; fi
+}
+
+# rd.overlay.crypt with a live image (TEST-30's medium, root=live:): the encrypted overlay is the overlayfs upper
+# above the image; the medium byte-identical.
+s_dracutng_t30_crypt() {
+  local i m c l=$OUT/t30-crypt.log mb
+  i=$(t21_crypt_initrd) || { echo "FAIL dracut-ng/t21-crypt-initramfs: see $OUT/mkinitramfs-overlay-crypt.txt"; return; }
+  m=$(disk t30-crypt t30-root.img); c=$(disk t30-crypt t21-crypt.img); mb=$(md5_of "$m")
+  INITRD=$i "$BOOT" "$l" 180 "rd.overlay root=live:/dev/disk/by-label/dracut rd.live.image rd.overlay.crypt=LABEL=CRYPT" \
+    $(dng_scsi "$m" root "$c" crypt)
+  expect dracut-ng/t30-crypt "$l" 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' 'MOUNT-VISIBLE /run/initramfs/live' \
+    'FORMATTING /dev/sd[a-z]' 'OVERLAY-UPPER=/run/overlayfs-backing/overlay' \
+    'CRYPT-BACKING /dev/mapper/overlay-crypt ext4' 'MOUNTED-TWICE \[\]' 'ROOT-WRITABLE'
+  same_bytes dracut-ng/t30-crypt-medium-untouched "$m" "$mb"
+  if is_luks "$c"; then echo "PASS dracut-ng/t30-crypt-disk-is-luks"
+  else echo "FAIL dracut-ng/t30-crypt-disk-is-luks: $c has no LUKS header"; fi
+}

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LiveInit.Boot.Writable;
 using LiveInit.Devices;
 using LiveInit.Native;
@@ -156,40 +155,10 @@ internal static class AutoOverlayCreator
     /// <summary>Runs mkfs as a child with a time limit; null when it succeeded, else what went wrong.</summary>
     private static string? Mkfs(BootContext ctx, AutoOverlayPlan plan, string devPath)
     {
-        var psi = new ProcessStartInfo(plan.Mkfs)
-        {
-            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        foreach (var a in new[] { "-q", "-F", "-t", plan.Filesystem, "-L", plan.Label, devPath })
-            psi.ArgumentList.Add(a);
-        psi.Environment["PATH"] = "/sbin:/bin";
-        ctx.Log.Notice($"{Why}: {plan.Mkfs} {string.Join(' ', psi.ArgumentList)} (at most {MkfsSeconds} s)");
-        try
-        {
-            using var proc = Process.Start(psi);
-            if (proc is null) return $"{plan.Mkfs} did not start";
-            var err = proc.StandardError.ReadToEndAsync();
-            var output = proc.StandardOutput.ReadToEndAsync();
-            if (!proc.WaitForExit(MkfsSeconds * 1000))
-            {
-                proc.Kill();
-                proc.WaitForExit(5000);
-                return $"{plan.Mkfs} did not finish within {MkfsSeconds} s";
-            }
-            if (proc.ExitCode != 0)
-                return $"{plan.Mkfs} failed ({proc.ExitCode}): {Trim(err.Result + output.Result)}";
-            return null;
-        }
-        catch (Exception e)   // a child that cannot be run is one more reason to put the table back
-        {
-            return $"{plan.Mkfs} could not run: {e.Message}";
-        }
-    }
-
-    private static string Trim(string s)
-    {
-        s = s.Trim().Replace('\n', ' ');
-        return s.Length > 300 ? s[..300] + "…" : s;
+        string[] args = ["-q", "-F", "-t", plan.Filesystem, "-L", plan.Label, devPath];
+        ctx.Log.Notice($"{Why}: {plan.Mkfs} {string.Join(' ', args)} (at most {MkfsSeconds} s)");
+        var r = ChildTool.Run(plan.Mkfs, args, MkfsSeconds);
+        return r.Ok ? null : r.Why;
     }
 
     /// <summary>Puts the old table bytes back, last write first (and removes the kernel's partition when it was

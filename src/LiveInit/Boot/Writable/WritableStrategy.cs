@@ -28,6 +28,7 @@ public abstract class WritableStrategy
         LoopFileUpper l => new LoopFileUpperStrategy(l),
         LiveOsOverlay o => new LiveOsOverlayStrategy(o),
         LiveBootPersistence l => new LiveBootPersistenceStrategy(l),
+        CryptOverlay c => new CryptOverlayStrategy(c),
         _ => throw new ArgumentException($"no strategy for the writable layer {layer.GetType().Name}"),
     };
 
