@@ -28,7 +28,7 @@ public abstract class WritableStrategy
         LoopFileUpper l => new LoopFileUpperStrategy(l),
         LiveOsOverlay o => new LiveOsOverlayStrategy(o),
         LiveBootPersistence l => new LiveBootPersistenceStrategy(l),
-        _ => throw new ArgumentException($"no strategy for the writable layer {layer.GetType().Name}"),
+        _ => throw new ArgumentException("no strategy for this kind of writable layer"),
     };
 
     /// <summary>What <c>liveinit explain</c> prints for the step.</summary>
