@@ -39,7 +39,7 @@ public sealed record NetLease(
     }
 
     private static string Safe(string v) =>
-        new(v.Where(c => c is >= ' ' and <= '~' && c != '\'' && c != '\\').Take(256).ToArray());
+        LiveInit.Text.Chars.Keep(v, c => c is >= ' ' and <= '~' && c != '\'' && c != '\\', 256);
 
     /// <summary>Writes <c>lease.env</c> and <c>lease.json</c> into <paramref name="dir"/> (a folder under /run).</summary>
     public void Write(string dir)
