@@ -62,6 +62,9 @@ public class NoReflectionTests
                         && callee.DeclaringType != typeof(System.Runtime.CompilerServices.Unsafe) && callee.DeclaringType?.Namespace != "System.Linq"
                         && !callee.DeclaringType!.FullName!.StartsWith("System.Collections", StringComparison.Ordinal))
                         yield return $"{where}: {callee.DeclaringType?.Name}.{callee.Name}<enum>";
+                    if (callee.IsGenericMethod && callee.Name is "AppendFormatted"
+                        && callee.GetGenericArguments()[0] is { IsEnum: false } shown && PrintsAnEnum(shown, 0))
+                        yield return $"{where}: {{{shown.Name}}} prints its members, an enum among them";
                     if ((callee.DeclaringType == typeof(Enum) && callee.Name is not ("HasFlag" or "GetHashCode"))
                         || (callee.DeclaringType == typeof(MemberInfo) || callee.DeclaringType == typeof(Type))
                         && callee.Name is "get_Name" or "get_FullName" or "GetProperties" or "GetFields" or "GetMethods")
@@ -69,6 +72,22 @@ public class NoReflectionTests
                 }
             }
         }
+    }
+
+    /// <summary>A record's compiler-made ToString (interpolated as <c>{record}</c>) formats every member: an enum
+    /// member, or a member record that has one, would print as a number.</summary>
+    private static bool PrintsAnEnum(Type t, int depth)
+    {
+        if (depth > 4 || t.Assembly != typeof(LiveInit.Plan.BootPlan).Assembly) return false;
+        var toString = t.GetMethod("ToString", Type.EmptyTypes);
+        if (toString?.DeclaringType != t
+            || !toString.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute))) return false;
+        foreach (var p in t.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var pt = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
+            if (pt.IsEnum || PrintsAnEnum(pt, depth + 1)) return true;
+        }
+        return false;
     }
 
     [Fact]
