@@ -65,6 +65,9 @@ public class NoReflectionTests
                     if (callee.IsGenericMethod && callee.Name is "AppendFormatted"
                         && callee.GetGenericArguments()[0] is { IsEnum: false } shown && PrintsAnEnum(shown, 0))
                         yield return $"{where}: {{{shown.Name}}} prints its members, an enum among them";
+                    if (callee.IsGenericMethod && callee.Name is "AppendFormatted"
+                        && typeof(Exception).IsAssignableFrom(callee.GetGenericArguments()[0]))
+                        yield return $"{where}: an exception's ToString (its type name has no metadata; use ExceptionNames)";
                     if ((callee.DeclaringType == typeof(Enum) && callee.Name is not ("HasFlag" or "GetHashCode"))
                         || (callee.DeclaringType == typeof(MemberInfo) || callee.DeclaringType == typeof(Type))
                         && callee.Name is "get_Name" or "get_FullName" or "GetProperties" or "GetFields" or "GetMethods")
