@@ -15,6 +15,17 @@ public class BinaryTests
         Assert.Contains("not a dynamic executable", ldd + lddErr);
     }
 
+    /// <summary>Issue 10's target is 3,000,000 bytes; this bound is the size reached (5,901,440 bytes: JSON by
+    /// hand, no reflection data, no LINQ over strings) plus ~1.7 %, so the agent cannot grow back unnoticed.
+    /// Tighten it as the agent shrinks; never loosen it.</summary>
+    [Fact]
+    public void StaysUnderItsSizeBound()
+    {
+        Assert.True(File.Exists(Repo.Agent), $"{Repo.Agent} is missing: run ./build.sh first");
+        var size = new FileInfo(Repo.Agent).Length;
+        Assert.True(size < 6_000_000, $"{Repo.Agent} is {size} bytes, over the bound of 6,000,000 (target 3,000,000)");
+    }
+
     [Fact]
     public void ExplainsTheIssueExample()
     {

@@ -47,7 +47,7 @@ public class SignatureTests
         return File.ReadAllBytes(P(dir, "data.sig"));
     }
 
-    private static PublicKey Pub(string name) => KeyFile.Parse(File.ReadAllBytes(P(Keys.Value, name)));
+    internal static PublicKey Pub(string name) => KeyFile.Parse(File.ReadAllBytes(P(Keys.Value, name)));
 
     private static TrustedKey? Check(byte[] data, byte[] sig, params string[] pubs) =>
         SignatureCheck.Check(() => new MemoryStream(data), sig, pubs.Select(p => new TrustedKey(p, Pub(p))).ToList(),

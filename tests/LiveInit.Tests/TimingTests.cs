@@ -81,6 +81,15 @@ public class TimingTests
     {
         Assert.Equal("mount-kernel-filesystems", BootTimings.NameOf(new MountKernelFilesystems()));
         Assert.Equal("find-medium", BootTimings.Kebab("FindMedium"));
+        // the agent names them from a table (no reflection data): every step class has its line there
+        var steps = typeof(BootStep).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(BootStep)) && !t.IsAbstract)
+            .ToList();
+        Assert.True(steps.Count >= 28, $"{steps.Count} step classes");
+        foreach (var t in steps)
+        {
+            var step = (BootStep)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(t);
+            Assert.Equal(BootTimings.Kebab(t.Name), BootTimings.NameOf(step));
+        }
     }
 
     [Theory]

@@ -142,7 +142,7 @@ public sealed class BootTimings
     private static double Round(double s) => Math.Round(s, 6);
 
     /// <summary>The short name of a step for the table: its class name in kebab case (FindMedium → find-medium).</summary>
-    public static string NameOf(BootStep step) => Kebab(step.GetType().Name);
+    public static string NameOf(BootStep step) => StepNames.Of(step);
 
     public static string Kebab(string pascal)
     {

@@ -29,7 +29,7 @@ public static class InitMain
         try { return Boot(args, log, state); }
         catch (Exception e)
         {
-            return Emergency.Handle(log, state.Plan, state.Context, state.Steps, $"internal error: {e}");
+            return Emergency.Handle(log, state.Plan, state.Context, state.Steps, $"internal error: {Probe.ExceptionNames.Of(e)}: {e.Message}");
         }
     }
 
@@ -89,7 +89,7 @@ public static class InitMain
             }
             catch (Exception e)
             {
-                var what = $"internal error in step '{descriptions[i]}': {e}";
+                var what = $"internal error in step '{descriptions[i]}': {Probe.ExceptionNames.Of(e)}: {e.Message}";
                 return Emergency.Handle(log, plan, ctx, descriptions, what);
             }
             log.Trace($"step {i + 1} took {sw.ElapsedMilliseconds} ms (total {total.ElapsedMilliseconds} ms)");

@@ -18,11 +18,11 @@ public static class OverlayOptions
 
     /// <summary>False for a path overlayfs cannot be given at all (control characters): check before relying on
     /// it.</summary>
-    public static bool CanEscape(string path) => !path.Any(char.IsControl);
+    public static bool CanEscape(string path) => !LiveInit.Text.Chars.Any(path, char.IsControl);
 
     public static string Escape(string path)
     {
-        if (path.Any(char.IsControl)) throw new BootFailure($"the path '{Media.PathText.Printable(path)}' holds control characters; overlayfs cannot be given it");
+        if (LiveInit.Text.Chars.Any(path, char.IsControl)) throw new BootFailure($"the path '{Media.PathText.Printable(path)}' holds control characters; overlayfs cannot be given it");
         var b = new System.Text.StringBuilder(path.Length + 8);
         foreach (var c in path)
         {

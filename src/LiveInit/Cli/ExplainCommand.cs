@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LiveInit.Boot;
 using LiveInit.Cmdline;
 using LiveInit.Dialects;
@@ -58,10 +57,6 @@ public static class ExplainCommand
         var plan = DialectSelector.Plan(cmdline, image, keys);
         var steps = BootSequence.For(plan).Select(s => s.Describe()).ToList();
         if (format == "text") return PlanText.Render(plan, steps);
-        var context = new PlanJsonContext(new JsonSerializerOptions(PlanJsonContext.Default.Options)
-        {
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        });
-        return JsonSerializer.Serialize(new ExplainDocument(cmdline.Raw, plan, steps), context.ExplainDocument) + "\n";
+        return PlanJson.Serialize(new ExplainDocument(cmdline.Raw, plan, steps)) + "\n";
     }
 }

@@ -127,8 +127,8 @@ public static class MkinitramfsCommand
             PublicKey key;
             try { key = KeyFile.Parse(File.ReadAllBytes(file)); }
             catch (FormatException e) { throw new UsageException($"--trust-key: {file}: {e.Message}"); }
-            var stem = new string(Path.GetFileNameWithoutExtension(file)
-                .Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_').ToArray());
+            var stem = LiveInit.Text.Chars.Map(Path.GetFileNameWithoutExtension(file),
+                c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_');
             if (stem.Length == 0 || stem[0] == '.') stem = "key" + stem;
             var name = stem + ".pem";
             for (var n = 2; !taken.Add(name); n++) name = $"{stem}-{n}.pem";

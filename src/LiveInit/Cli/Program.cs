@@ -56,7 +56,8 @@ public static class Program
         var log = new BootLog();
         // an exception on another thread would end the process: take it to the emergency policy on that thread
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
-            Emergency.Handle(log, null, null, [], $"internal error on a background thread: {e.ExceptionObject}");
+            Emergency.Handle(log, null, null, [], "internal error on a background thread: "
+                + (e.ExceptionObject is Exception x ? $"{Probe.ExceptionNames.Of(x)}: {x.Message}" : "unknown"));
         string message;
         try
         {
@@ -64,7 +65,7 @@ public static class Program
             InitMain.Run(args);
             message = "the boot ended without starting an init";
         }
-        catch (Exception e) { message = $"internal error: {e}"; }
+        catch (Exception e) { message = $"internal error: {Probe.ExceptionNames.Of(e)}: {e.Message}"; }
         while (true)
         {
             try { Emergency.Handle(log, null, null, [], message); }

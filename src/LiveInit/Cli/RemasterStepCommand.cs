@@ -37,7 +37,7 @@ public static class RemasterStepCommand
             return true;
         });
         var outcome = engine.Run(new RemasterRequest(action, image, o.Has("persist-root")));
-        Console.Out.WriteLine($"result: {outcome.Result}{(outcome.BootInstead is null ? "" : $" (boot {outcome.BootInstead})")}");
+        Console.Out.WriteLine($"result: {RemasterResults.Name(outcome.Result)}{(outcome.BootInstead is null ? "" : $" (boot {outcome.BootInstead})")}");
         return outcome.Result is RemasterResult.Refused or RemasterResult.Stuck ? 1 : 0;
     }
 

@@ -137,7 +137,7 @@ public sealed class LiveBootDialect : IDialect
         var p = c.Find("persistence-label");
         if (p is null) return [LiveBootPersistence.DefaultLabel];
         var labels = (p.Value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .Where(l => l.Length <= 255 && !l.Any(char.IsControl)).Distinct().Take(16).ToList();
+            .Where(l => l.Length <= 255 && !LiveInit.Text.Chars.Any(l, char.IsControl)).Distinct().Take(16).ToList();
         if (labels.Count > 0) return labels;
         d.Error("persistence-label", $"names no usable label; using '{LiveBootPersistence.DefaultLabel}'");
         return [LiveBootPersistence.DefaultLabel];

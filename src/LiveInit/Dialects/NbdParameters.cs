@@ -79,7 +79,7 @@ public static class NbdParameters
             }
         }
         var ok = h == NbdSource.PxeServer
-                 || (h.Length is > 0 and <= 253 && h.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '-'));
+                 || (h.Length is > 0 and <= 253 && LiveInit.Text.Chars.All(h, ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '-'));
         if (!ok)
         {
             error = $"'{text}': the host is not an IPv4 address, a DNS name or {NbdSource.PxeServer}";
@@ -93,7 +93,7 @@ public static class NbdParameters
     {
         error = null;
         if (System.Text.Encoding.UTF8.GetByteCount(name) > 4096) error = "the export name is longer than 4096 bytes";
-        else if (name.Any(char.IsControl)) error = "the export name holds control characters";
+        else if (LiveInit.Text.Chars.Any(name, char.IsControl)) error = "the export name holds control characters";
         return error is null;
     }
 }

@@ -137,7 +137,7 @@ public static class NetParameters
     private static string? DeviceName(Diagnostics d, string name)
     {
         if (name.Length == 0) return null;
-        if (name.Length <= 15 && name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.')) return name;
+        if (name.Length <= 15 && LiveInit.Text.Chars.All(name, ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.')) return name;
         d.Error("ip", $"'{name}' is not an interface name; choosing the interface by BOOTIF= or carrier");
         return null;
     }
@@ -151,7 +151,7 @@ public static class NetParameters
     }
 
     private static string? Host(string text) =>
-        text.Length is > 0 and <= 64 && text.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '.') ? text : null;
+        text.Length is > 0 and <= 64 && LiveInit.Text.Chars.All(text, ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '.') ? text : null;
 
     /// <summary>BOOTIF=01-52-54-00-12-34-56 (ARP type 1, then the MAC) as 52:54:00:12:34:56.</summary>
     public static string? BootIf(KernelCommandLine c, Diagnostics d)
@@ -160,7 +160,7 @@ public static class NetParameters
         if (v is null) return null;
         var parts = v.ToLowerInvariant().Split('-', ':');
         if (parts.Length == 7 && parts[0] == "01") parts = parts[1..];
-        if (parts.Length == 6 && parts.All(p => p.Length == 2 && p.All(char.IsAsciiHexDigit)))
+        if (parts.Length == 6 && parts.All(p => p.Length == 2 && LiveInit.Text.Chars.All(p, char.IsAsciiHexDigit)))
             return string.Join(':', parts);
         d.Error("BOOTIF", $"'{v}' is not 01-xx-xx-xx-xx-xx-xx (an Ethernet MAC); choosing the interface by carrier");
         return null;

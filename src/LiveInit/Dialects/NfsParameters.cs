@@ -49,7 +49,7 @@ public static class NfsParameters
             error = $"'{text}': the host is not an IPv4 address, a DNS name or {NbdSource.PxeServer}";
             return false;
         }
-        if (!p.StartsWith('/') || p.Length > 1024 || p.Any(ch => char.IsControl(ch) || ch == ',')
+        if (!p.StartsWith('/') || p.Length > 1024 || LiveInit.Text.Chars.Any(p, ch => char.IsControl(ch) || ch == ',')
             || p.Split('/').Contains(".."))
         {
             error = $"'{text}': the path must be absolute, without '..', commas or control characters";
@@ -72,7 +72,7 @@ public static class NfsParameters
             var eq = word.IndexOf('=');
             var name = eq < 0 ? word : word[..eq];
             var value = eq < 0 ? null : word[(eq + 1)..];
-            if (word.Length > 128 || !word.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '-' or '='))
+            if (word.Length > 128 || !LiveInit.Text.Chars.All(word, ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '-' or '='))
             {
                 d.Error(ArchisoOptions, $"'{word}' is not an option (name or name=value of letters, digits, . _ -); ignored");
                 continue;

@@ -4,5 +4,5 @@ namespace LiveInit.Media;
 /// sequences, newlines) become '?', and the text is cut at 400 characters.</summary>
 public static class PathText
 {
-    public static string Printable(string s) => new(s.Take(400).Select(c => char.IsControl(c) ? '?' : c).ToArray());
+    public static string Printable(string s) => LiveInit.Text.Chars.Printable(s, 400);
 }

@@ -100,7 +100,7 @@ public static class DhcpMessage
                 case OptOverload: break;   // sname/file hold more options: not needed for an address
             }
         }
-        if (type is null || !Enum.IsDefined((DhcpType)type.Value)) return null;
+        if (type is not (>= (byte)DhcpType.Discover and <= (byte)DhcpType.Release)) return null;
         file ??= Text(p.Slice(108, 128));
         return new DhcpReply((DhcpType)type.Value, xid, yiaddr, siaddr, server, prefix, router, dns, lease,
             host, domain, file);

@@ -15,7 +15,7 @@ public static class DnsQuery
         b.AddRange([(byte)(id >> 8), (byte)id, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]);   // RD, one question
         foreach (var label in name.TrimEnd('.').Split('.'))
         {
-            if (label.Length is 0 or > 63 || !label.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            if (label.Length is 0 or > 63 || !LiveInit.Text.Chars.All(label, c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
                 throw new FormatException($"'{name}' is not a host name");
             b.Add((byte)label.Length);
             b.AddRange(Encoding.ASCII.GetBytes(label));

@@ -109,7 +109,7 @@ public sealed class FetchImage(NetImage image) : BootStep
     {
         var path = url.Split('?', '#')[0];
         var last = path[(path.LastIndexOf('/') + 1)..];
-        var safe = new string(last.Where(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_').Take(100).ToArray());
+        var safe = LiveInit.Text.Chars.Keep(last, c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_', 100);
         return safe.Trim('.').Length == 0 ? "image" : safe;
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace LiveInit.Net;
@@ -38,7 +39,7 @@ public sealed record NetLease(
     }
 
     private static string Safe(string v) =>
-        new(v.Where(c => c is >= ' ' and <= '~' && c != '\'' && c != '\\').Take(256).ToArray());
+        LiveInit.Text.Chars.Keep(v, c => c is >= ' ' and <= '~' && c != '\'' && c != '\\', 256);
 
     /// <summary>Writes <c>lease.env</c> and <c>lease.json</c> into <paramref name="dir"/> (a folder under /run).</summary>
     public void Write(string dir)
@@ -46,10 +47,35 @@ public sealed record NetLease(
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "lease.env"), ToEnv());
         File.WriteAllText(Path.Combine(dir, "lease.json"),
-            System.Text.Json.JsonSerializer.Serialize(this, NetJsonContext.Default.NetLease) + "\n");
+            ToJson() + "\n");
+    }
+
+    /// <summary>lease.json: the fields in camelCase, written with <see cref="Utf8JsonWriter"/> (no serializer in the
+    /// agent; NetLeaseTests compares it with what the serializer gives).</summary>
+    public string ToJson()
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("interface", Interface);
+            w.WriteNumber("index", Index);
+            w.WriteString("mac", Mac);
+            w.WriteString("method", Method);
+            w.WriteString("address", Address);
+            w.WriteNumber("prefix", Prefix);
+            w.WriteString("gateway", Gateway);
+            w.WriteStartArray("dns");
+            foreach (var d in Dns) w.WriteStringValue(d);
+            w.WriteEndArray();
+            w.WriteString("server", Server);
+            w.WriteString("nextServer", NextServer);
+            w.WriteString("hostname", Hostname);
+            w.WriteString("domain", Domain);
+            if (LeaseSeconds is { } s) w.WriteNumber("leaseSeconds", s);
+            else w.WriteNull("leaseSeconds");
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 }
-
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(NetLease))]
-internal sealed partial class NetJsonContext : JsonSerializerContext;

@@ -177,7 +177,8 @@ public static class FailureActions
         }
     }
 
-    public static string Name(FailureAction a) => a.ToString().ToLowerInvariant();
+    public static string Name(FailureAction a) =>
+        a switch { FailureAction.Shell => "shell", FailureAction.Reboot => "reboot", _ => "poweroff" };
 }
 
 public sealed record InitPlan(string? Path, IReadOnlyList<string> Arguments);

@@ -36,7 +36,7 @@ public static class PlanText
                          + "the free space after the medium's partition on its own disk (dos or GPT); any doubt: "
                          + "RAM, disk untouched");
         if (plan.Image.Candidates.Count > 0)
-            s.AppendLine($"  image:     {string.Join(" or ", plan.Image.Candidates)} at {plan.Image.MountPoint}; copy to RAM: {plan.Image.CopyToRam.ToString().ToLowerInvariant()}"
+            s.AppendLine($"  image:     {string.Join(" or ", plan.Image.Candidates)} at {plan.Image.MountPoint}; copy to RAM: {plan.Image.CopyToRam switch { ImageCopy.No => "no", ImageCopy.Yes => "yes", _ => "auto" }}"
                          + (plan.Image.ChecksumFile is null ? "" : $"; verify {plan.Image.ChecksumFile}"));
         if (plan.Net is { } net) s.AppendLine($"  network:   {Describe(net)}");
         s.AppendLine(plan.Srm.Enabled
@@ -85,7 +85,7 @@ public static class PlanText
             + $"persistence.conf ('/ union': the root's upper rw/ on it; other lines mounted after the root), looked "
             + $"into read-only at {l.MountRoot}/<device>" + (l.ReadOnly ? ", used read-only under a RAM layer" : "")
             + $"; {Ram(l.Ram)} for what they do not keep",
-        _ => w.GetType().Name,
+        _ => "an unknown writable layer",
     };
 
     /// <summary>rd.overlay.crypt: the device, what is done to it, where it is mounted.</summary>

@@ -56,10 +56,10 @@ public static class RelativePath
 
     /// <summary>Why a path cannot be an overlayfs option value as typed, or null.</summary>
     public static string? OverlayProblem(string path) =>
-        path.Any(char.IsControl) ? "holds control characters"
+        LiveInit.Text.Chars.Any(path, char.IsControl) ? "holds control characters"
         : path.Contains(',') ? "holds ',' (overlayfs separates its options with it)"
         : path.Contains(':') ? "holds ':' (overlayfs separates lower directories with it)"
         : null;
 
-    private static string Printable(string s) => new(s.Take(200).Select(c => char.IsControl(c) ? '?' : c).ToArray());
+    private static string Printable(string s) => LiveInit.Text.Chars.Printable(s, 200);
 }

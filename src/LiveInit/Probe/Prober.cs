@@ -83,5 +83,5 @@ public static class Prober
 
     /// <summary>An exception as one line: the message of an I/O error (it names the call, path and errno), the
     /// type and message of anything else (a prober's bug).</summary>
-    public static string Describe(Exception e) => e is IOException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+    public static string Describe(Exception e) => e is IOException ? e.Message : $"{ExceptionNames.Of(e)}: {e.Message}";
 }

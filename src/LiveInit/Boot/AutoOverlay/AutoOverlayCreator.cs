@@ -39,7 +39,7 @@ internal static class AutoOverlayCreator
         try { return Create(ctx, plan, medium, disk); }
         catch (Exception e)
         {
-            ctx.Log.Warn($"{Why}: LABEL={plan.Label} is not made: {e.GetType().Name}: {e.Message}; "
+            ctx.Log.Warn($"{Why}: LABEL={plan.Label} is not made: {Probe.ExceptionNames.Of(e)}: {e.Message}; "
                          + $"check {disk.DevPath} with fdisk; {WritableStrategy.RamOnly}");
             return false;
         }

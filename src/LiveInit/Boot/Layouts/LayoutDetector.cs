@@ -39,7 +39,7 @@ public static class LayoutDetector
     /// starting with '.'), at most 64 characters.</summary>
     public static bool IsPlainFolderName(string name) =>
         name.Length is > 0 and <= 64 && name[0] != '.'
-        && name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '-');
+        && LiveInit.Text.Chars.All(name, ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '-');
 
     /// <summary>The parameters that make the layout's dialect describe this medium: the dialect forced, and the
     /// layout's own medium parameters for the device (and folder) found.</summary>

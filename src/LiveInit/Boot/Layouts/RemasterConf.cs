@@ -48,7 +48,7 @@ public static class RemasterConf
 
     public static string Quote(string value)
     {
-        var clean = new string(value.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        var clean = LiveInit.Text.Chars.Printable(value);
         return "'" + clean.Replace("'", "'\\''") + "'";
     }
 }

@@ -69,6 +69,6 @@ public static class IncomingImage
         if (line is null) return null;
         if (line.StartsWith('\\')) line = line[1..];
         var hash = line.Split(' ', '\t')[0];
-        return hash.Length == 32 && hash.All(Uri.IsHexDigit) ? hash.ToLowerInvariant() : null;
+        return hash.Length == 32 && LiveInit.Text.Chars.All(hash, char.IsAsciiHexDigit) ? hash.ToLowerInvariant() : null;
     }
 }

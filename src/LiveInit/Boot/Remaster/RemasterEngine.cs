@@ -2,6 +2,17 @@ namespace LiveInit.Boot.Remaster;
 
 public enum RemasterResult { Nothing, Applied, RolledBack, Recovered, Refused, Interrupted, Stuck }
 
+public static class RemasterResults
+{
+    /// <summary>The name as printed (the agent has no reflection data to format an enum by name).</summary>
+    public static string Name(RemasterResult r) => r switch
+    {
+        RemasterResult.Nothing => "Nothing", RemasterResult.Applied => "Applied", RemasterResult.RolledBack => "RolledBack",
+        RemasterResult.Recovered => "Recovered", RemasterResult.Refused => "Refused",
+        RemasterResult.Interrupted => "Interrupted", _ => "Stuck",
+    };
+}
+
 /// <summary>What the boot does next: the result, and <see cref="BootInstead"/> when the image is missing and
 /// could not be restored on a medium that cannot be written (that file is booted as it is).</summary>
 public sealed record RemasterOutcome(RemasterResult Result, bool Replayed = false, string? BootInstead = null)

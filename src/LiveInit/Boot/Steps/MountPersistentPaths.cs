@@ -80,7 +80,7 @@ public sealed class MountPersistentPaths(string newRoot) : BootStep
         var n = 0;
         foreach (var name in source.List(""))
         {
-            if (name.Any(char.IsControl) || dest.Lookup(name).Kind != EntryKind.Missing) continue;
+            if (LiveInit.Text.Chars.Any(name, char.IsControl) || dest.Lookup(name).Kind != EntryKind.Missing) continue;
             Libc.Symlink($"{p.Source}/{name}", $"{target}/{name}");
             n++;
         }

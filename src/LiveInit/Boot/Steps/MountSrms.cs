@@ -73,8 +73,7 @@ public sealed class MountSrms(SrmPlan srm, string mediumMount, VerifyPlan? verif
         var list = new List<string>(names.Count);
         foreach (var name in names)
         {
-            var safe = new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_')
-                .ToArray());
+            var safe = LiveInit.Text.Chars.Map(name, c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_');
             if (safe.Length == 0 || safe[0] == '.') safe = "_" + (safe.Length == 0 ? "" : safe[1..]);
             var unique = safe;
             for (var n = 2; !taken.Add(unique); n++) unique = $"{safe}-{n}";

@@ -128,7 +128,7 @@ public sealed record PersistenceConf(IReadOnlyList<PersistenceEntry> Entries, IR
         || a.StartsWith(b + "/", StringComparison.Ordinal) || b.StartsWith(a + "/", StringComparison.Ordinal);
 
     private static string? PathProblem(string p) =>
-        p.Any(char.IsControl) ? "control characters in a path"
+        LiveInit.Text.Chars.Any(p, char.IsControl) ? "control characters in a path"
         : p.Contains(',') || p.Contains(':') ? "',' and ':' cannot be given to overlayfs"
         : p.Contains('\\') ? "'\\' in a path"
         : null;

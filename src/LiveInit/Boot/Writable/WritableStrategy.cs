@@ -29,7 +29,7 @@ public abstract class WritableStrategy
         LiveOsOverlay o => new LiveOsOverlayStrategy(o),
         LiveBootPersistence l => new LiveBootPersistenceStrategy(l),
         CryptOverlay c => new CryptOverlayStrategy(c),
-        _ => throw new ArgumentException($"no strategy for the writable layer {layer.GetType().Name}"),
+        _ => throw new ArgumentException("no strategy for this kind of writable layer"),
     };
 
     /// <summary>What <c>liveinit explain</c> prints for the step.</summary>

@@ -136,7 +136,7 @@ public static class UdevNames
         }
         var serialRaw = device.Attribute("serial") ?? "";
         // usb_id ignores a serial with control characters, non-ASCII bytes or commas
-        var serial = serialRaw.Any(c => c < 0x20 || c > 0x7e || c == ',') ? "" : UdevText.CleanLatin(serialRaw);
+        var serial = LiveInit.Text.Chars.Any(serialRaw, c => c < 0x20 || c > 0x7e || c == ',') ? "" : UdevText.CleanLatin(serialRaw);
         var s = new StringBuilder(v).Append('_').Append(m);
         if (serial.Length > 0) s.Append('_').Append(serial);
         var parts = scsi.Name.Split(':');

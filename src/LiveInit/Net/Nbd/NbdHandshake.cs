@@ -162,6 +162,6 @@ public static class NbdHandshake
     private static string Printable(byte[] text)
     {
         var s = Encoding.UTF8.GetString(text, 0, Math.Min(text.Length, 200));
-        return new string(s.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        return LiveInit.Text.Chars.Printable(s);
     }
 }

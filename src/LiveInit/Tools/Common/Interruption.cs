@@ -32,7 +32,11 @@ public static class Interruption
         context.Cancel = true;
         List<(int, Action)> todo;
         lock (Gate) { todo = [.. Cleanups]; Cleanups.Clear(); }
-        Console.Error.WriteLine($"\nliveinit: interrupted ({context.Signal}); removing what was half-made");
+        Console.Error.WriteLine($"\nliveinit: interrupted ({context.Signal switch
+        {
+            PosixSignal.SIGINT => "SIGINT", PosixSignal.SIGTERM => "SIGTERM", PosixSignal.SIGHUP => "SIGHUP",
+            _ => "a signal",
+        }}); removing what was half-made");
         for (var i = todo.Count - 1; i >= 0; i--)
         {
             try { todo[i].Item2(); }

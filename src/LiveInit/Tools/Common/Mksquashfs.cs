@@ -39,7 +39,7 @@ public static class Mksquashfs
     /// <summary>The -comp/-Xcompression-level arguments (cowpacman2srm's -c and -l).</summary>
     public static IEnumerable<string> Compression(string algorithm, string? level)
     {
-        if (algorithm.Length == 0 || !algorithm.All(c => char.IsAsciiLetterLower(c)
+        if (algorithm.Length == 0 || !LiveInit.Text.Chars.All(algorithm, c => char.IsAsciiLetterLower(c)
             || char.IsAsciiDigit(c))) throw new ToolFailure($"'{algorithm}' is not a compression name mksquashfs "
             + "knows (gzip, lzo, lz4, xz, zstd)");
         yield return "-comp";

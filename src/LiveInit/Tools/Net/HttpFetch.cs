@@ -169,7 +169,7 @@ public sealed class HttpReader(Stream s)
             var hex = (semi < 0 ? line : line[..semi]).Trim();
             if (hex.Length == 0 || hex.Length > 15 || !long.TryParse(hex,
                 System.Globalization.NumberStyles.HexNumber, null, out var size))
-                throw new ToolFailure($"bad chunk size line '{new string(line.Take(40).ToArray())}' in a chunked response");
+                throw new ToolFailure($"bad chunk size line '{(line.Length > 40 ? line[..40] : line)}' in a chunked response");
             if (size == 0)
             {
                 while (ReadLine().Length > 0) { }

@@ -49,5 +49,5 @@ public sealed record HttpResponseHead(int Status, string Reason, IReadOnlyDictio
         return new HttpResponseHead(code, reason, headers);
     }
 
-    private static string Printable(string s) => new(s.Take(120).Select(c => char.IsControl(c) ? '?' : c).ToArray());
+    private static string Printable(string s) => LiveInit.Text.Chars.Printable(s, 120);
 }

@@ -29,7 +29,7 @@ public sealed record HttpUrl(string Scheme, string Host, int Port, string Target
         if (hash >= 0) target = target[..hash];
         if (target.StartsWith('?')) target = "/" + target;
         if (authority.Contains('@')) throw new FormatException("user names and passwords in URLs are not supported");
-        if (target.Any(c => c <= ' ' || c == 0x7f)) throw new FormatException("the URL holds spaces or control "
+        if (LiveInit.Text.Chars.Any(target, c => c <= ' ' || c == 0x7f)) throw new FormatException("the URL holds spaces or control "
             + "characters; encode them as %20 etc.");
         string host;
         var port = scheme == "https" ? 443 : 80;

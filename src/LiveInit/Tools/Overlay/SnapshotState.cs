@@ -45,7 +45,7 @@ public sealed record SnapshotTable(string Origin, string Cow, bool Persistent, i
 public sealed record MirrorStatus(long InSync, long Regions, string Health)
 {
     public bool Done => InSync == Regions;
-    public bool Failed => Health.Any(c => c != 'A');
+    public bool Failed => LiveInit.Text.Chars.Any(Health, c => c != 'A');
 
     public static MirrorStatus? Parse(string status)
     {

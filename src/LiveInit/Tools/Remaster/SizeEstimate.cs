@@ -38,7 +38,7 @@ public sealed class RootSelection(IReadOnlyList<string> contentExcluded, IReadOn
     }
 
     private static string Wild(string path) =>
-        string.Concat(path.Select(ch => ch is '*' or '?' or '[' or ']' or '\\' ? "\\" + ch : ch.ToString()));
+        LiveInit.Text.Chars.Escape(path, ch => ch is '*' or '?' or '[' or ']' or '\\');
 
     /// <summary>Bytes the selection takes on disk (du: allocated blocks; links never followed).</summary>
     public long DiskUsage(string root = "/", Action<long>? onFile = null)
