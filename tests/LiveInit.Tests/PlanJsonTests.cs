@@ -49,6 +49,9 @@ public class PlanJsonTests
         "root=live:LABEL=L rd.overlay=tmpfs:size=32M,nr_inodes=100000",
         "root=live:http://10.0.2.2/x.iso rd.live.dir=Live ip=dhcp", "root=live:nbd://10.0.2.2:10810/live ip=dhcp",
         "root=LABEL=dracut rd.overlay=LABEL=persist", "root=LABEL=dracut rd.overlayroot", "quiet splash root=/dev/sda1",
+        "root=LABEL=dracut rd.overlay.crypt=LABEL=CRYPT,mapname=ov,fstype=ext3,mkfs=0,timeout=3,prompt=10",
+        "root=live:CDLABEL=Fedora rd.live.image rd.overlay.crypt=/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_crypt",
+        "root=live:CDLABEL=Fedora rd.live.image iso-scan/filename=/isos/f.iso",
         "", "liveinit.dialect=live-boot", "boot=casper", "LABEL=é \"\\ <&>' \u0001",
     ];
 

@@ -96,6 +96,7 @@ public static class PlanJson
             w.WriteString("scope", Name(f.Scope));
             w.WriteString("hostMountPoint", f.HostMountPoint);
             w.WriteString("hostOptions", f.HostOptions);
+            Device(w, "expect", f.Expect);
             w.WriteEndObject();
         }
         Net(w, p.Net);
@@ -201,8 +202,12 @@ public static class PlanJson
                 w.WriteString("mountRoot", b.MountRoot);
                 w.WriteString("fileFolder", b.FileFolder);
                 break;
+            case CryptOverlay c:
+                w.WriteString("kind", "crypt");
+                Crypt(w, c.Crypt);
+                break;
             default:
-                throw new InvalidOperationException($"no JSON form for the writable layer {layer}");
+                throw new InvalidOperationException("no JSON form for this kind of writable layer");
         }
         w.WriteStartObject("ram");
         w.WriteStartObject("size");
@@ -214,6 +219,24 @@ public static class PlanJson
         w.WriteString("snapshotMountPoint", layer.Ram.SnapshotMountPoint);
         w.WriteNumber("snapshotMiB", layer.Ram.SnapshotMiB);
         w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void Crypt(Utf8JsonWriter w, OverlayCryptPlan c)
+    {
+        w.WriteStartObject("crypt");
+        Device(w, "device", c.Device);
+        w.WriteString("mapName", c.MapName);
+        w.WriteString("filesystem", c.Filesystem);
+        w.WriteBoolean("format", c.Format);
+        w.WriteNumber("waitSeconds", c.WaitSeconds);
+        w.WriteNumber("promptSeconds", c.PromptSeconds);
+        w.WriteNumber("promptTries", c.PromptTries);
+        w.WriteString("cryptsetup", c.Cryptsetup);
+        w.WriteString("mkfs", c.Mkfs);
+        w.WriteString("backingMount", c.BackingMount);
+        w.WriteString("passwordFile", c.PasswordFile);
+        w.WriteString("mapperPath", c.MapperPath);
         w.WriteEndObject();
     }
 
