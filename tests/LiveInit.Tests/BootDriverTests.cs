@@ -46,8 +46,16 @@ public class BootDriverTests
     private sealed class Recorder : IModuleInserter
     {
         public ConcurrentQueue<string> Order { get; } = new();
-        public void Start(string path, Action<int> done) { Order.Enqueue(Path.GetFileNameWithoutExtension(path)); done(0); }
-        public void Dispose() { }
+        /// <summary>While not set, the insert of test_net does not return (a bus driver still probing).</summary>
+        public ManualResetEventSlim NetDone { get; } = new(true);
+        public void Start(string path, Action<int> done)
+        {
+            var name = Path.GetFileNameWithoutExtension(path);
+            Order.Enqueue(name);
+            if (name == "test_net") new Thread(() => { NetDone.Wait(); done(0); }) { IsBackground = true }.Start();
+            else done(0);
+        }
+        public void Dispose() => NetDone.Set();
     }
 
     private const string Net = "pci:v00001AF4d00001000sv00001AF4sd00000001bc02sc00i00";
@@ -74,6 +82,25 @@ public class BootDriverTests
         Assert.True(q.WaitIdle(5000));
         Assert.Equal(["test_blk", "test_fs"], r.Order);
         Assert.Contains(traces, t => t.Contains("test_net left to the live system"));
+        q.Stop();
+    }
+
+    [Fact]
+    public void ADeviceThatAppearsWhileThePlansModulesWaitHasItsDriverLoadedBeforeThem()
+    {
+        // the bus driver is loading; the plan's modules are queued behind it; then the bus's device appears
+        // (virtio_blk behind virtio_pci): its driver is the next load, not the last
+        var r = new Recorder();
+        r.NetDone.Reset();
+        using var loader = Loader(r);
+        var q = new DriverQueue(loader, _ => { });
+        Assert.True(q.Enqueue(Net));
+        Assert.True(SpinWait.SpinUntil(() => r.Order.Contains("test_net"), 5000));
+        Assert.True(q.EnqueueModules(["test_fs"]));
+        Assert.True(q.Enqueue(Blk));
+        r.NetDone.Set();
+        Assert.True(q.WaitIdle(5000));
+        Assert.Equal(["test_net", "test_blk", "test_fs"], r.Order);
         q.Stop();
     }
 

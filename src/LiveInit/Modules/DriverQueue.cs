@@ -13,7 +13,8 @@ public sealed class DriverQueue(
     ModuleLoader loader, Action<string> trace, int workers = 4, bool bootOnly = false, bool network = false)
 {
     private readonly object _gate = new();
-    private readonly Queue<string> _queue = new();
+    private readonly Queue<string> _queue = new();   // drivers for devices
+    private readonly Queue<string> _later = new();   // modules by name, once no driver is waiting
     private readonly HashSet<string> _seen = [];
     private readonly List<Thread> _threads = [];
     private int _busy, _slow;   // workers on a load; of those, on a load slower than SlowWaitMs
@@ -55,7 +56,7 @@ public sealed class DriverQueue(
         {
             if (_stopped) return false;
             foreach (var n in names)
-                if (_seen.Add(n)) _queue.Enqueue(n);
+                if (_seen.Add(n)) _later.Enqueue(n);
             if (_threads.Count == 0) AddWorker();
             Monitor.PulseAll(_gate);
         }
@@ -70,7 +71,7 @@ public sealed class DriverQueue(
         var end = Environment.TickCount64 + timeoutMs;
         lock (_gate)
         {
-            while (!_stopped && (_queue.Count > 0 || _busy > _slow))
+            while (!_stopped && (_queue.Count > 0 || _later.Count > 0 || _busy > _slow))
             {
                 var left = end - Environment.TickCount64;
                 if (left <= 0) return false;
@@ -87,6 +88,7 @@ public sealed class DriverQueue(
         {
             _stopped = true;
             _queue.Clear();
+            _later.Clear();
             Monitor.PulseAll(_gate);
         }
     }
@@ -121,9 +123,9 @@ public sealed class DriverQueue(
             string alias;
             lock (_gate)
             {
-                while (!_stopped && _queue.Count == 0) Monitor.Wait(_gate);
+                while (!_stopped && _queue.Count == 0 && _later.Count == 0) Monitor.Wait(_gate);
                 if (_stopped) return;
-                alias = _queue.Dequeue();
+                alias = _queue.Count > 0 ? _queue.Dequeue() : _later.Dequeue();
                 _busy++;
             }
             try { loader.Load(alias, quietIfUnknown: true); }

@@ -11,6 +11,13 @@ namespace LiveInit.Modules;
 /// </summary>
 public sealed class ModuleFile(Action<string> notice, Action<string> warn)
 {
+    /// <summary>The parameters every module gets: <c>async_probe</c> (any module, Linux 4.2+; kernel/module/main.c
+    /// unknown_module_param_cb) lets the driver core probe its devices in the background, and the insert then does
+    /// not wait for ALL the kernel's async work (do_init_module's async_synchronize_full): without it, a module
+    /// inserted while ata_piix probes its ports (resets, the CD-ROM's identify: hundreds of ms under TCG) waits for
+    /// that probe, be it virtio_blk or the medium's ext4. Devices still appear as uevents, which the boot waits for.</summary>
+    public const string Parameters = "async_probe=1";
+
     private int _kernelDecompresses = 1;   // 1 = unknown or yes, 0 = the kernel refused MODULE_INIT_COMPRESSED_FILE
 
     /// <summary>Inserts the module; 0 or the errno (EEXIST: it was loaded already).</summary>
@@ -22,7 +29,7 @@ public sealed class ModuleFile(Action<string> notice, Action<string> warn)
         var fd = Libc.TryOpen(path, Libc.O_RDONLY, out var e);
         if (fd is null) return e;
         int err;
-        using (fd) err = Libc.FinitModule(fd, "", compressed ? Libc.MODULE_INIT_COMPRESSED_FILE : 0);
+        using (fd) err = Libc.FinitModule(fd, Parameters, compressed ? Libc.MODULE_INIT_COMPRESSED_FILE : 0);
         if (!compressed || err is not (Errno.EINVAL or Errno.ENOSYS or Errno.ENOTSUP)) return err;
         if (Interlocked.Exchange(ref _kernelDecompresses, 0) == 1)
             notice("the kernel cannot load compressed modules itself (" + Errno.Describe(err)
@@ -49,6 +56,6 @@ public sealed class ModuleFile(Action<string> notice, Action<string> warn)
             warn(path + ": " + ex.Message);
             return Errno.EIO;
         }
-        return Libc.InitModule(image, "");
+        return Libc.InitModule(image, Parameters);
     }
 }
