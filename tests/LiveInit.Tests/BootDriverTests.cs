@@ -43,15 +43,51 @@ public class BootDriverTests
     public void ANetworkBootCountsNetworkCardsAsTheBootsToo(string path, bool boot) =>
         Assert.Equal(boot, BootDriverClass.IsBootDriver(path, network: true));
 
+    [Theory]
+    [InlineData("pci:v00001AF4d00001001sv*sd*bc*sc*i*", true)]
+    [InlineData("virtio:d00000002v*", true)]
+    [InlineData("scsi:t-0x05*", true)]
+    [InlineData("usb:v*p*d*dc*dsc*dp*ic08isc06ip50in*", true)]
+    [InlineData("acpi*:PNP0A03:*", true)]
+    [InlineData("platform:i8042", true)]
+    [InlineData("fs-ext4", false)]
+    [InlineData("crypto-crc32c", false)]
+    [InlineData("devname:loop-control", false)]
+    [InlineData("block-major-7-*", false)]
+    [InlineData("cpu:type:x86,ven*fam*mod*:feature:*0094*", false)]
+    [InlineData("symbol:dm_snapshot", false)]
+    public void DeviceAliasesAreThoseOfABus(string pattern, bool device) =>
+        Assert.Equal(device, ModuleIndex.IsDeviceAlias(pattern));
+
+    [Fact]
+    public void OnlyModulesThatDriveNoDeviceAreInsertedWithAsyncProbe()
+    {
+        // drivers keep synchronous probing (devices named in probe order); ext4, loop and libraries do not wait for
+        // other modules' async probes
+        var ix = new ModuleIndex("/lib/modules/test");
+        ix.ParseDep("kernel/drivers/block/test_vblk.ko:\nkernel/drivers/block/test_loop.ko:\nkernel/fs/test_ext/test_ext.ko:\n"
+                    + "kernel/drivers/ata/test_lib.ko:\n");
+        ix.ParseAlias("alias virtio:d00000002v* test_vblk\nalias devname:loop-control test_loop\n"
+                      + "alias block-major-7-* test_loop\nalias fs-ext4 test_ext\n");
+        var r = new Recorder();
+        using var loader = new ModuleLoader(ix, _ => { }, _ => { }, _ => { }, r, TimeSpan.FromSeconds(5));
+        foreach (var m in new[] { "test_vblk", "test_loop", "test_ext", "test_lib" }) Assert.True(loader.Load(m));
+        Assert.Equal([("test_vblk", false), ("test_loop", true), ("test_ext", true), ("test_lib", true)], r.Requests);
+        Assert.Equal("", ModuleFile.ParametersOf(new ModuleRequest("/x/virtio_blk.ko", false)));
+        Assert.Equal("async_probe=1", ModuleFile.ParametersOf(new ModuleRequest("/x/ext4.ko", true)));
+    }
+
     private sealed class Recorder : IModuleInserter
     {
         public ConcurrentQueue<string> Order { get; } = new();
+        public ConcurrentQueue<(string, bool)> Requests { get; } = new();
         /// <summary>While not set, the insert of test_net does not return (a bus driver still probing).</summary>
         public ManualResetEventSlim NetDone { get; } = new(true);
-        public void Start(string path, Action<int> done)
+        public void Start(ModuleRequest request, Action<int> done)
         {
-            var name = Path.GetFileNameWithoutExtension(path);
+            var name = Path.GetFileNameWithoutExtension(request.Path);
             Order.Enqueue(name);
+            Requests.Enqueue((name, request.AsyncProbe));
             if (name == "test_net") new Thread(() => { NetDone.Wait(); done(0); }) { IsBackground = true }.Start();
             else done(0);
         }

@@ -2,7 +2,7 @@ namespace LiveInit.Modules;
 
 /// <summary>
 /// Driver loads for modaliases (coldplug, and devices that appear while the boot waits), in the background: no
-/// thread that waits for a device ever loads a driver itself. One worker loads them in order, as modprobe
+/// thread that waits for a device ever loads a driver itself. Two workers load them in order, as modprobe
 /// would; when a load takes longer than <see cref="ModuleLoader.SlowWaitMs"/> another worker starts beside it
 /// (up to <paramref name="workers"/>), so a module that never finishes holds one worker, for at most the
 /// loader's limit, while the others go on. Each alias is loaded once. With <paramref name="bootOnly"/> only the
@@ -41,7 +41,7 @@ public sealed class DriverQueue(
             if (_stopped || !_seen.Add(alias)) return false;
             if (only is null) _queue.Enqueue(alias);
             else foreach (var m in only) _queue.Enqueue(m);
-            if (_threads.Count == 0) AddWorker();
+            StartWorkers();
             Monitor.PulseAll(_gate);
         }
         trace($"modalias {alias}");
@@ -57,7 +57,7 @@ public sealed class DriverQueue(
             if (_stopped) return false;
             foreach (var n in names)
                 if (_seen.Add(n)) _later.Enqueue(n);
-            if (_threads.Count == 0) AddWorker();
+            StartWorkers();
             Monitor.PulseAll(_gate);
         }
         return true;
@@ -103,6 +103,14 @@ public sealed class DriverQueue(
         }
     }
 
+    /// <summary>How many workers load from the start.</summary>
+    public const int InitialWorkers = 2;
+
+    private void StartWorkers()
+    {
+        while (_threads.Count < Math.Min(InitialWorkers, workers) && !_stopped) AddWorker();
+    }
+
     /// <summary>A worker more (called with the lock held).</summary>
     private void AddWorker()
     {
@@ -123,7 +131,8 @@ public sealed class DriverQueue(
             string alias;
             lock (_gate)
             {
-                while (!_stopped && _queue.Count == 0 && _later.Count == 0) Monitor.Wait(_gate);
+                // the modules by name once no driver is waiting and none is loading (but slow ones)
+                while (!_stopped && _queue.Count == 0 && (_later.Count == 0 || _busy > _slow)) Monitor.Wait(_gate);
                 if (_stopped) return;
                 alias = _queue.Count > 0 ? _queue.Dequeue() : _later.Dequeue();
                 _busy++;

@@ -206,7 +206,8 @@ public sealed class ModuleLoader : IDisposable
             if (_closed) return false;
             _inserts[name] = insertion;
         }
-        try { _inserter.Start(path, err => Finished(name, path, insertion, err)); }
+        var request = new ModuleRequest(path, AsyncProbe: !_index.DrivesDevices(name));
+        try { _inserter.Start(request, err => Finished(name, path, insertion, err)); }
         catch (Exception e) when (e is OutOfMemoryException or ThreadStartException or IOException)
         {
             Finished(name, path, insertion, Errno.ENOMEM);
