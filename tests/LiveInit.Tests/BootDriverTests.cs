@@ -65,8 +65,8 @@ public class BootDriverTests
         // drivers keep synchronous probing (devices named in probe order); ext4, loop and libraries do not wait for
         // other modules' async probes
         var ix = new ModuleIndex("/lib/modules/test");
-        ix.ParseDep("kernel/drivers/block/test_vblk.ko:\nkernel/drivers/block/test_loop.ko:\nkernel/fs/test_ext/test_ext.ko:\n"
-                    + "kernel/drivers/ata/test_lib.ko:\n");
+        ix.ParseDep("kernel/drivers/block/test_vblk.ko:\nkernel/drivers/block/test_loop.ko:\n"
+                    + "kernel/fs/test_ext/test_ext.ko:\nkernel/drivers/ata/test_lib.ko:\n");
         ix.ParseAlias("alias virtio:d00000002v* test_vblk\nalias devname:loop-control test_loop\n"
                       + "alias block-major-7-* test_loop\nalias fs-ext4 test_ext\n");
         var r = new Recorder();

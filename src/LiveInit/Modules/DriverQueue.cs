@@ -2,12 +2,20 @@ namespace LiveInit.Modules;
 
 /// <summary>
 /// Driver loads for modaliases (coldplug, and devices that appear while the boot waits), in the background: no
-/// thread that waits for a device ever loads a driver itself. Two workers load them in order, as modprobe
-/// would; when a load takes longer than <see cref="ModuleLoader.SlowWaitMs"/> another worker starts beside it
+/// thread that waits for a device ever loads a driver itself. One worker loads them in order, as modprobe
+/// would; when a load takes longer than <see cref="ModuleLoader.LongWaitMs"/> another worker starts beside it
 /// (up to <paramref name="workers"/>), so a module that never finishes holds one worker, for at most the
 /// loader's limit, while the others go on. Each alias is loaded once. With <paramref name="bootOnly"/> only the
 /// drivers <see cref="BootDriverClass"/> counts as the boot's (storage, buses) are loaded; the others are left to
 /// the live system's udev; with <paramref name="network"/> NIC drivers count as the boot's too.
+/// Drivers for devices (coldplug, uevents) go before the modules queued by name (<see cref="EnqueueModules"/>: loop,
+/// squashfs, overlay, needed only once the medium is there), and those wait until no driver load is in hand but
+/// slow ones: the driver of a device that appears behind a bus driver (virtio_blk behind virtio_pci) is the next
+/// load, not the last. A driver's insert returns only once the kernel's async probes are done (ata_piix's port
+/// resets: a few hundred ms under TCG), long enough for a second worker to go on beside it; two workers from the
+/// start were slower under TCG (one vCPU: the ATA chain's inserts took CPU from the virtio chain). A load counts
+/// as slow (coldplug's rounds and <see cref="WaitIdle"/> no longer wait for it) after
+/// <see cref="ModuleLoader.SlowWaitMs"/>.
 /// </summary>
 public sealed class DriverQueue(
     ModuleLoader loader, Action<string> trace, int workers = 4, bool bootOnly = false, bool network = false)
@@ -41,7 +49,7 @@ public sealed class DriverQueue(
             if (_stopped || !_seen.Add(alias)) return false;
             if (only is null) _queue.Enqueue(alias);
             else foreach (var m in only) _queue.Enqueue(m);
-            StartWorkers();
+            if (_threads.Count == 0) AddWorker();
             Monitor.PulseAll(_gate);
         }
         trace($"modalias {alias}");
@@ -57,7 +65,7 @@ public sealed class DriverQueue(
             if (_stopped) return false;
             foreach (var n in names)
                 if (_seen.Add(n)) _later.Enqueue(n);
-            StartWorkers();
+            if (_threads.Count == 0) AddWorker();
             Monitor.PulseAll(_gate);
         }
         return true;
@@ -103,14 +111,6 @@ public sealed class DriverQueue(
         }
     }
 
-    /// <summary>How many workers load from the start.</summary>
-    public const int InitialWorkers = 2;
-
-    private void StartWorkers()
-    {
-        while (_threads.Count < Math.Min(InitialWorkers, workers) && !_stopped) AddWorker();
-    }
-
     /// <summary>A worker more (called with the lock held).</summary>
     private void AddWorker()
     {
@@ -125,7 +125,7 @@ public sealed class DriverQueue(
 
     private void Work()
     {
-        ModuleLoader.OnSlowWait(Slow);
+        ModuleLoader.OnSlowWait(Slow, () => { lock (_gate) AddWorker(); });
         while (true)
         {
             string alias;

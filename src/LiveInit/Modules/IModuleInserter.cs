@@ -12,7 +12,8 @@ public interface IModuleInserter : IDisposable
     void Start(ModuleRequest request, Action<int> done);
 }
 
-/// <summary>One insert: the module file, and whether it gets <c>async_probe</c> (<see cref="ModuleFile.ParametersOf"/>).</summary>
+/// <summary>One insert: the module file, and whether it gets <c>async_probe</c>
+/// (<see cref="ModuleFile.ParametersOf"/>).</summary>
 public readonly record struct ModuleRequest(string Path, bool AsyncProbe);
 
 /// <summary>Each insert on a thread of its own in this process: for tests, and the fallback when the helper
