@@ -43,11 +43,55 @@ public class BootDriverTests
     public void ANetworkBootCountsNetworkCardsAsTheBootsToo(string path, bool boot) =>
         Assert.Equal(boot, BootDriverClass.IsBootDriver(path, network: true));
 
+    [Theory]
+    [InlineData("pci:v00001AF4d00001001sv*sd*bc*sc*i*", true)]
+    [InlineData("virtio:d00000002v*", true)]
+    [InlineData("scsi:t-0x05*", true)]
+    [InlineData("usb:v*p*d*dc*dsc*dp*ic08isc06ip50in*", true)]
+    [InlineData("acpi*:PNP0A03:*", true)]
+    [InlineData("platform:i8042", true)]
+    [InlineData("fs-ext4", false)]
+    [InlineData("crypto-crc32c", false)]
+    [InlineData("devname:loop-control", false)]
+    [InlineData("block-major-7-*", false)]
+    [InlineData("cpu:type:x86,ven*fam*mod*:feature:*0094*", false)]
+    [InlineData("symbol:dm_snapshot", false)]
+    public void DeviceAliasesAreThoseOfABus(string pattern, bool device) =>
+        Assert.Equal(device, ModuleIndex.IsDeviceAlias(pattern));
+
+    [Fact]
+    public void OnlyModulesThatDriveNoDeviceAreInsertedWithAsyncProbe()
+    {
+        // drivers keep synchronous probing (devices named in probe order); ext4, loop and libraries do not wait for
+        // other modules' async probes
+        var ix = new ModuleIndex("/lib/modules/test");
+        ix.ParseDep("kernel/drivers/block/test_vblk.ko:\nkernel/drivers/block/test_loop.ko:\n"
+                    + "kernel/fs/test_ext/test_ext.ko:\nkernel/drivers/ata/test_lib.ko:\n");
+        ix.ParseAlias("alias virtio:d00000002v* test_vblk\nalias devname:loop-control test_loop\n"
+                      + "alias block-major-7-* test_loop\nalias fs-ext4 test_ext\n");
+        var r = new Recorder();
+        using var loader = new ModuleLoader(ix, _ => { }, _ => { }, _ => { }, r, TimeSpan.FromSeconds(5));
+        foreach (var m in new[] { "test_vblk", "test_loop", "test_ext", "test_lib" }) Assert.True(loader.Load(m));
+        Assert.Equal([("test_vblk", false), ("test_loop", true), ("test_ext", true), ("test_lib", true)], r.Requests);
+        Assert.Equal("", ModuleFile.ParametersOf(new ModuleRequest("/x/virtio_blk.ko", false)));
+        Assert.Equal("async_probe=1", ModuleFile.ParametersOf(new ModuleRequest("/x/ext4.ko", true)));
+    }
+
     private sealed class Recorder : IModuleInserter
     {
         public ConcurrentQueue<string> Order { get; } = new();
-        public void Start(string path, Action<int> done) { Order.Enqueue(Path.GetFileNameWithoutExtension(path)); done(0); }
-        public void Dispose() { }
+        public ConcurrentQueue<(string, bool)> Requests { get; } = new();
+        /// <summary>While not set, the insert of test_net does not return (a bus driver still probing).</summary>
+        public ManualResetEventSlim NetDone { get; } = new(true);
+        public void Start(ModuleRequest request, Action<int> done)
+        {
+            var name = Path.GetFileNameWithoutExtension(request.Path);
+            Order.Enqueue(name);
+            Requests.Enqueue((name, request.AsyncProbe));
+            if (name == "test_net") new Thread(() => { NetDone.Wait(); done(0); }) { IsBackground = true }.Start();
+            else done(0);
+        }
+        public void Dispose() => NetDone.Set();
     }
 
     private const string Net = "pci:v00001AF4d00001000sv00001AF4sd00000001bc02sc00i00";
@@ -74,6 +118,25 @@ public class BootDriverTests
         Assert.True(q.WaitIdle(5000));
         Assert.Equal(["test_blk", "test_fs"], r.Order);
         Assert.Contains(traces, t => t.Contains("test_net left to the live system"));
+        q.Stop();
+    }
+
+    [Fact]
+    public void ADeviceThatAppearsWhileThePlansModulesWaitHasItsDriverLoadedBeforeThem()
+    {
+        // the bus driver is loading; the plan's modules are queued behind it; then the bus's device appears
+        // (virtio_blk behind virtio_pci): its driver is the next load, not the last
+        var r = new Recorder();
+        r.NetDone.Reset();
+        using var loader = Loader(r);
+        var q = new DriverQueue(loader, _ => { });
+        Assert.True(q.Enqueue(Net));
+        Assert.True(SpinWait.SpinUntil(() => r.Order.Contains("test_net"), 5000));
+        Assert.True(q.EnqueueModules(["test_fs"]));
+        Assert.True(q.Enqueue(Blk));
+        r.NetDone.Set();
+        Assert.True(q.WaitIdle(5000));
+        Assert.Equal(["test_net", "test_blk", "test_fs"], r.Order);
         q.Stop();
     }
 

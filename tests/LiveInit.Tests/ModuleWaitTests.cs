@@ -21,8 +21,9 @@ public class ModuleWaitTests
         public ManualResetEventSlim Release { get; } = new(false);
         public ConcurrentQueue<string> Started { get; } = new();
 
-        public void Start(string path, Action<int> done)
+        public void Start(ModuleRequest request, Action<int> done)
         {
+            var path = request.Path;
             Started.Enqueue(Path.GetFileName(path));
             new Thread(() =>
             {

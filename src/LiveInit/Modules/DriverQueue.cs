@@ -3,17 +3,26 @@ namespace LiveInit.Modules;
 /// <summary>
 /// Driver loads for modaliases (coldplug, and devices that appear while the boot waits), in the background: no
 /// thread that waits for a device ever loads a driver itself. One worker loads them in order, as modprobe
-/// would; when a load takes longer than <see cref="ModuleLoader.SlowWaitMs"/> another worker starts beside it
+/// would; when a load takes longer than <see cref="ModuleLoader.LongWaitMs"/> another worker starts beside it
 /// (up to <paramref name="workers"/>), so a module that never finishes holds one worker, for at most the
 /// loader's limit, while the others go on. Each alias is loaded once. With <paramref name="bootOnly"/> only the
 /// drivers <see cref="BootDriverClass"/> counts as the boot's (storage, buses) are loaded; the others are left to
 /// the live system's udev; with <paramref name="network"/> NIC drivers count as the boot's too.
+/// Drivers for devices (coldplug, uevents) go before the modules queued by name (<see cref="EnqueueModules"/>: loop,
+/// squashfs, overlay, needed only once the medium is there), and those wait until no driver load is in hand but
+/// slow ones: the driver of a device that appears behind a bus driver (virtio_blk behind virtio_pci) is the next
+/// load, not the last. A driver's insert returns only once the kernel's async probes are done (ata_piix's port
+/// resets: a few hundred ms under TCG), long enough for a second worker to go on beside it; two workers from the
+/// start were slower under TCG (one vCPU: the ATA chain's inserts took CPU from the virtio chain). A load counts
+/// as slow (coldplug's rounds and <see cref="WaitIdle"/> no longer wait for it) after
+/// <see cref="ModuleLoader.SlowWaitMs"/>.
 /// </summary>
 public sealed class DriverQueue(
     ModuleLoader loader, Action<string> trace, int workers = 4, bool bootOnly = false, bool network = false)
 {
     private readonly object _gate = new();
-    private readonly Queue<string> _queue = new();
+    private readonly Queue<string> _queue = new();   // drivers for devices
+    private readonly Queue<string> _later = new();   // modules by name, once no driver is waiting
     private readonly HashSet<string> _seen = [];
     private readonly List<Thread> _threads = [];
     private int _busy, _slow;   // workers on a load; of those, on a load slower than SlowWaitMs
@@ -55,7 +64,7 @@ public sealed class DriverQueue(
         {
             if (_stopped) return false;
             foreach (var n in names)
-                if (_seen.Add(n)) _queue.Enqueue(n);
+                if (_seen.Add(n)) _later.Enqueue(n);
             if (_threads.Count == 0) AddWorker();
             Monitor.PulseAll(_gate);
         }
@@ -70,7 +79,7 @@ public sealed class DriverQueue(
         var end = Environment.TickCount64 + timeoutMs;
         lock (_gate)
         {
-            while (!_stopped && (_queue.Count > 0 || _busy > _slow))
+            while (!_stopped && (_queue.Count > 0 || _later.Count > 0 || _busy > _slow))
             {
                 var left = end - Environment.TickCount64;
                 if (left <= 0) return false;
@@ -87,6 +96,7 @@ public sealed class DriverQueue(
         {
             _stopped = true;
             _queue.Clear();
+            _later.Clear();
             Monitor.PulseAll(_gate);
         }
     }
@@ -115,15 +125,16 @@ public sealed class DriverQueue(
 
     private void Work()
     {
-        ModuleLoader.OnSlowWait(Slow);
+        ModuleLoader.OnSlowWait(Slow, () => { lock (_gate) AddWorker(); });
         while (true)
         {
             string alias;
             lock (_gate)
             {
-                while (!_stopped && _queue.Count == 0) Monitor.Wait(_gate);
+                // the modules by name once no driver is waiting and none is loading (but slow ones)
+                while (!_stopped && _queue.Count == 0 && (_later.Count == 0 || _busy > _slow)) Monitor.Wait(_gate);
                 if (_stopped) return;
-                alias = _queue.Dequeue();
+                alias = _queue.Count > 0 ? _queue.Dequeue() : _later.Dequeue();
                 _busy++;
             }
             try { loader.Load(alias, quietIfUnknown: true); }

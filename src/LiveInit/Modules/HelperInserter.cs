@@ -19,7 +19,7 @@ public sealed class HelperInserter : IModuleInserter
 
     private readonly object _gate = new();
     private readonly Process _process;
-    private readonly Dictionary<int, (string Path, Action<int> Done)> _pending = [];
+    private readonly Dictionary<int, (ModuleRequest Request, Action<int> Done)> _pending = [];
     private readonly ThreadInserter _fallback;
     private readonly Action<string> _notice, _warn;
     private int _next;
@@ -58,24 +58,24 @@ public sealed class HelperInserter : IModuleInserter
         $"the module helper {agent} did not start ({why}); modules load in PID 1, where a driver that never "
         + "finishes would delay the switch to the real init";
 
-    public void Start(string path, Action<int> done)
+    public void Start(ModuleRequest request, Action<int> done)
     {
         lock (_gate)
         {
-            if (!_gone && !_closed && !path.Contains('\n'))
+            if (!_gone && !_closed && !request.Path.Contains('\n'))
             {
                 var id = ++_next;
-                _pending[id] = (path, done);
+                _pending[id] = (request, done);
                 try
                 {
-                    _process.StandardInput.Write($"{id} {path}\n");
+                    _process.StandardInput.Write($"{id} {(request.AsyncProbe ? 'A' : 'S')} {request.Path}\n");
                     _process.StandardInput.Flush();
                     return;
                 }
                 catch (IOException) { _pending.Remove(id); }
             }
         }
-        _fallback.Start(path, done);
+        _fallback.Start(request, done);
     }
 
     private void ReadReplies()
@@ -91,7 +91,7 @@ public sealed class HelperInserter : IModuleInserter
             }
         }
         catch (Exception) { }   // a broken pipe or a failing callback: nothing may end a thread of PID 1
-        List<(string Path, Action<int> Done)> unanswered;
+        List<(ModuleRequest Request, Action<int> Done)> unanswered;
         bool closed;
         lock (_gate)
         {
@@ -103,7 +103,7 @@ public sealed class HelperInserter : IModuleInserter
         try
         {
             if (!closed) _warn("the module helper process ended; modules load in PID 1 from now on");
-            foreach (var (path, done) in unanswered) _fallback.Start(path, done);
+            foreach (var (request, done) in unanswered) _fallback.Start(request, done);
         }
         catch (Exception) { }
     }

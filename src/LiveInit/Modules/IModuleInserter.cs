@@ -7,28 +7,32 @@ namespace LiveInit.Modules;
 /// </summary>
 public interface IModuleInserter : IDisposable
 {
-    /// <summary>Starts inserting the module file at <paramref name="path"/>; <paramref name="done"/> is called once,
-    /// on another thread, with 0 or the errno (EEXIST: it was loaded already).</summary>
-    void Start(string path, Action<int> done);
+    /// <summary>Starts inserting the module file <paramref name="request"/> names; <paramref name="done"/> is called
+    /// once, on another thread, with 0 or the errno (EEXIST: it was loaded already).</summary>
+    void Start(ModuleRequest request, Action<int> done);
 }
+
+/// <summary>One insert: the module file, and whether it gets <c>async_probe</c>
+/// (<see cref="ModuleFile.ParametersOf"/>).</summary>
+public readonly record struct ModuleRequest(string Path, bool AsyncProbe);
 
 /// <summary>Each insert on a thread of its own in this process: for tests, and the fallback when the helper
 /// process cannot run. A thread stuck in finit_module would make the final execve of PID 1 wait for it (the
 /// kernel's de_thread waits until every other thread has exited), which is why the boot prefers
 /// <see cref="HelperInserter"/>.</summary>
-public sealed class ThreadInserter(Func<string, int> insert) : IModuleInserter
+public sealed class ThreadInserter(Func<ModuleRequest, int> insert) : IModuleInserter
 {
-    public void Start(string path, Action<int> done) => new Thread(() =>
+    public void Start(ModuleRequest request, Action<int> done) => new Thread(() =>
     {
-        var err = Run(insert, path);
+        var err = Run(insert, request);
         try { done(err); }
         catch (Exception) { }   // nothing may end a thread of PID 1
     }) { IsBackground = true, Name = "finit_module" }.Start();
 
     /// <summary>The insert, with any exception turned into EIO: nothing may escape a thread of PID 1.</summary>
-    internal static int Run(Func<string, int> insert, string path)
+    internal static int Run(Func<ModuleRequest, int> insert, ModuleRequest request)
     {
-        try { return insert(path); }
+        try { return insert(request); }
         catch (Exception) { return Native.Errno.EIO; }
     }
 

@@ -16,7 +16,7 @@ public static class ModuleHelper
     private const int MaxLine = 8192;
 
     private static readonly object Gate = new();
-    private static readonly Queue<(int Id, string Path)> Requests = new();
+    private static readonly Queue<(int Id, ModuleRequest Request)> Requests = new();
     // one release per request; a WaitHandle, not Monitor.Wait, whose condition table hashes objects (a seed)
     private static readonly Semaphore Pending = new(0, int.MaxValue);
     private static int _idle, _workers;
@@ -58,12 +58,15 @@ public static class ModuleHelper
 
     private static void Request(string line, ModuleFile file, Action<string> send)
     {
+        // ID A|S PATH: A = with async_probe, S = without
         var space = line.IndexOf(' ');
         if (space <= 0 || !int.TryParse(line.AsSpan(0, space), out var id)) return;
+        if (line.Length < space + 4 || line[space + 1] is not ('A' or 'S') || line[space + 2] != ' ') return;
+        var request = new ModuleRequest(line[(space + 3)..], line[space + 1] == 'A');
         bool spawn;
         lock (Gate)
         {
-            Requests.Enqueue((id, line[(space + 1)..]));
+            Requests.Enqueue((id, request));
             spawn = Volatile.Read(ref _idle) == 0;   // all busy (one may be stuck for good): one more
             if (spawn) _workers++;
         }
@@ -78,12 +81,12 @@ public static class ModuleHelper
             Interlocked.Increment(ref _idle);
             Pending.WaitOne();
             Interlocked.Decrement(ref _idle);
-            (int Id, string Path) r;
+            (int Id, ModuleRequest Request) r;
             lock (Gate)
             {
                 if (!Requests.TryDequeue(out r)) return;   // a release of the end: standard input closed
             }
-            send("R " + r.Id.ToString() + " " + ThreadInserter.Run(file.Insert, r.Path).ToString());
+            send("R " + r.Id.ToString() + " " + ThreadInserter.Run(file.Insert, r.Request).ToString());
         }
     }
 }

@@ -75,6 +75,25 @@ public sealed class ModuleIndex
             if (raw.Trim().Length > 0) Builtin.Add(ModuleName.FromPath(raw.Trim()));
     }
 
+    /// <summary>Whether the module drives devices of a bus: it has an alias such as <c>pci:v…</c>,
+    /// <c>virtio:d…</c>, <c>usb:v…</c>, <c>scsi:t-0x05</c>, <c>acpi*:…</c>, <c>platform:…</c>. Filesystems
+    /// (<c>fs-ext4</c>), libraries (none), loop and device-mapper (<c>devname:</c>, <c>block-major-</c>), CPU
+    /// feature matches (<c>cpu:type:…</c>) and symbol aliases do not.</summary>
+    public bool DrivesDevices(string module)
+    {
+        foreach (var (pattern, m) in Aliases)
+            if (m == module && IsDeviceAlias(pattern)) return true;
+        return false;
+    }
+
+    public static bool IsDeviceAlias(string pattern)
+    {
+        var colon = pattern.IndexOf(':');
+        if (colon <= 0) return false;
+        var bus = pattern.AsSpan(0, colon);
+        return !bus.SequenceEqual("devname") && !bus.SequenceEqual("symbol") && !bus.SequenceEqual("cpu");
+    }
+
     private static int LiteralPrefix(string pattern)
     {
         var i = pattern.IndexOfAny(['*', '?', '[']);

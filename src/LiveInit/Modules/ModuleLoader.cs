@@ -30,8 +30,13 @@ public sealed class ModuleLoader : IDisposable
     /// <summary>A wait on one module longer than this is slow: the thread's <see cref="OnSlowWait"/> action runs.</summary>
     public const int SlowWaitMs = 1000;
 
+    /// <summary>A wait on one module longer than this is long: the thread's long-wait action runs (a driver worker:
+    /// another starts beside it, before the load counts as slow). Most inserts take 10-60 ms under TCG; a driver
+    /// whose probe schedules async work (libata's port probes) a few hundred, its insert waiting for that work.</summary>
+    public const int LongWaitMs = 250;
+
     [ThreadStatic] private static long t_waitsEndBy;
-    [ThreadStatic] private static Action? t_onSlowWait;
+    [ThreadStatic] private static Action? t_onSlowWait, t_onLongWait;
 
     private readonly object _gate = new();
     private readonly HashSet<string> _done = [];
@@ -84,7 +89,8 @@ public sealed class ModuleLoader : IDisposable
 
     /// <summary>For the calling thread (a driver worker): a wait on one module that lasts longer than
     /// <see cref="SlowWaitMs"/> runs <paramref name="slow"/> once, then goes on waiting.</summary>
-    public static void OnSlowWait(Action? slow) => t_onSlowWait = slow;
+    public static void OnSlowWait(Action? slow, Action? longWait = null) =>
+        (t_onSlowWait, t_onLongWait) = (slow, longWait);
 
     /// <summary>Messages may come from any thread, late: none after <see cref="Dispose"/> (the log is closed
     /// before the switch to the real init), and a failing log never ends the thread.</summary>
@@ -97,10 +103,20 @@ public sealed class ModuleLoader : IDisposable
 
     private static bool Wait(ManualResetEventSlim e, int ms)
     {
-        if (t_onSlowWait is not { } slow || ms <= SlowWaitMs) return e.Wait(ms);
-        if (e.Wait(SlowWaitMs)) return true;
-        slow();
-        return e.Wait(ms - SlowWaitMs);
+        var waited = 0;
+        if (t_onLongWait is { } longWait && ms > LongWaitMs)
+        {
+            if (e.Wait(LongWaitMs)) return true;
+            longWait();
+            waited = LongWaitMs;
+        }
+        if (t_onSlowWait is { } slow && ms > SlowWaitMs)
+        {
+            if (e.Wait(SlowWaitMs - waited)) return true;
+            slow();
+            waited = SlowWaitMs;
+        }
+        return e.Wait(ms - waited);
     }
 
     /// <summary>Loads every module a name or alias resolves to; true when at least one is present now.</summary>
@@ -206,7 +222,8 @@ public sealed class ModuleLoader : IDisposable
             if (_closed) return false;
             _inserts[name] = insertion;
         }
-        try { _inserter.Start(path, err => Finished(name, path, insertion, err)); }
+        var request = new ModuleRequest(path, AsyncProbe: !_index.DrivesDevices(name));
+        try { _inserter.Start(request, err => Finished(name, path, insertion, err)); }
         catch (Exception e) when (e is OutOfMemoryException or ThreadStartException or IOException)
         {
             Finished(name, path, insertion, Errno.ENOMEM);
