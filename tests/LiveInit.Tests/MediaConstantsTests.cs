@@ -19,7 +19,9 @@ public class MediaConstantsTests
             #include <stdio.h>
             #include <linux/openat2.h>
             #include <linux/fs.h>
+            #include <sys/random.h>
             int main(void) {
+              printf("%d ", GRND_NONBLOCK);
               printf("%zu %zu %zu %d %d %d %d %d %d %d %d %d %d %d %d %d %d\n", sizeof(struct open_how),
                 offsetof(struct open_how, mode), offsetof(struct open_how, resolve),
                 RESOLVE_NO_XDEV, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS, RESOLVE_BENEATH, RESOLVE_IN_ROOT,
@@ -31,7 +33,9 @@ public class MediaConstantsTests
         var exe = src[..^2];
         var (cc, _, err) = Repo.Run("gcc", "-o", exe, src);
         Assert.True(cc == 0, err);
-        var p = Repo.Run(exe).Out.Trim().Split(' ');
+        var all = Repo.Run(exe).Out.Trim().Split(' ');
+        Assert.Equal(Libc.GRND_NONBLOCK.ToString(), all[0]);
+        var p = all[1..];
         Assert.Equal(sizeof(OpenHow).ToString(), p[0]);
         Assert.Equal(Marshal.OffsetOf<OpenHow>(nameof(OpenHow.Mode)).ToString(), p[1]);
         Assert.Equal(Marshal.OffsetOf<OpenHow>(nameof(OpenHow.Resolve)).ToString(), p[2]);

@@ -61,6 +61,7 @@ public sealed class OverlayCryptTests
     [InlineData("LABEL=C,size=3", "unknown option 'size=3' is not used")]
     [InlineData("LABEL=C,mapname=a/b", "mapname 'a/b' is not a device-mapper name")]
     [InlineData("LABEL=C,mapname=..", "mapname '..' is not a device-mapper name")]
+    [InlineData("LABEL=C,mapname=control", "mapname 'control' is not a device-mapper name")]
     [InlineData("LABEL=C,timeout=soon", "timeout 'soon' is not a number of seconds")]
     [InlineData("LABEL=C,timeout=-1", "timeout '-1' is not a number of seconds")]
     [InlineData("LABEL=C,prompt=1", "prompt '1' is not a number of seconds")]
@@ -228,5 +229,20 @@ public sealed class OverlayCryptTests
         for (var i = s.IndexOf(what, StringComparison.Ordinal); i >= 0; i = s.IndexOf(what, i + 1, StringComparison.Ordinal))
             n++;
         return n;
+    }
+}
+
+/// <summary>The passphrase's randomness: the kernel's initialised pool, bounded in time.</summary>
+public class GetRandomTests
+{
+    [Fact]
+    public void FillsFromTheKernelsPoolWithinItsTime()
+    {
+        var a = new byte[64];
+        var b = new byte[64];
+        Assert.True(LiveInit.Native.Libc.TryGetRandom(a, 5));
+        Assert.True(LiveInit.Native.Libc.TryGetRandom(b, 5));
+        Assert.Contains(a, x => x != 0);
+        Assert.NotEqual(a, b);
     }
 }

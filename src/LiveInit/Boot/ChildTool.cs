@@ -51,8 +51,8 @@ internal static class ChildTool
                 proc.WaitForExit(5000);
                 return new(program, -1, "", seconds, null);
             }
-            proc.WaitForExit();   // the output readers finish
-            var text = console ? "" : Trim(err!.Result + " " + output!.Result);
+            // the output readers end when the pipes close; a grandchild that keeps them open does not hold the boot
+            var text = console || !Task.WaitAll([err!, output!], 5000) ? "" : Trim(err!.Result + " " + output!.Result);
             return new(program, proc.ExitCode, text, null, null);
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException

@@ -41,7 +41,7 @@ public static class OverlayCryptParameter
             {
                 case "mapname" when IsMapName(v): map = v; break;
                 case "mapname":
-                    d.Warn(Key, $"mapname '{v}' is not a device-mapper name (letters, digits, . _ -, at most 100); "
+                    d.Warn(Key, $"mapname '{v}' is not a device-mapper name (letters, digits, . _ -, at most 100; not control); "
                                 + $"using {OverlayCryptPlan.DefaultMapName}");
                     break;
                 case "fstype" when AutoOverlayPlan.CanMake(v): fs = v; break;
@@ -74,6 +74,6 @@ public static class OverlayCryptParameter
 
     /// <summary>A name <c>/dev/mapper/</c> can hold: no '/', not '.' or '..', no control characters.</summary>
     public static bool IsMapName(string s) =>
-        s.Length is > 0 and <= 100 && s is not ("." or "..")
+        s.Length is > 0 and <= 100 && s is not ("." or ".." or "control")
         && s.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '-');
 }

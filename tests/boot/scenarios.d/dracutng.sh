@@ -367,3 +367,22 @@ s_dracutng_t30_crypt() {
   if is_luks "$c"; then echo "PASS dracut-ng/t30-crypt-disk-is-luks"
   else echo "FAIL dracut-ng/t30-crypt-disk-is-luks: $c has no LUKS header"; fi
 }
+
+# Two disks carry the label rd.overlay.crypt names (a cloned stick): which one to format is ambiguous, so neither is
+# formatted: a warning naming both, RAM, every disk byte-identical.
+s_dracutng_t21_crypt_twolabels() {
+  local i r o c d l=$OUT/t21-crypt-two.log before
+  i=$(t21_crypt_initrd) || { echo "FAIL dracut-ng/t21-crypt-initramfs: see $OUT/mkinitramfs-overlay-crypt.txt"; return; }
+  r=$(disk t21-crypt-two t21-root.img); o=$(disk t21-crypt-two t21-overlay.img)
+  c=$(disk t21-crypt-two t21-crypt.img); d=$OUT/t21-crypt-two-clone.img; cp --sparse=always "$c" "$d"
+  before=$(md5_of "$r")$(md5_of "$o")$(md5_of "$c")$(md5_of "$d")
+  INITRD=$i "$BOOT" "$l" 120 "root=LABEL=dracut rd.overlay.crypt=LABEL=CRYPT" \
+    $(dng_scsi "$r" root "$o" overlay "$c" crypt "$d" crypt2)
+  expect dracut-ng/t21-crypt-two-labels "$l" 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' \
+    'OVERLAY-UPPER=/run/liveinit/cow/' \
+    'LABEL=CRYPT names 2 devices \(/dev/sd[a-z], /dev/sd[a-z]\): none is formatted; .*nothing was written'
+  refuse dracut-ng/t21-crypt-two-labels-nothing-made "$l" 'FORMATTING' 'CRYPT-BACKING' 'Enter passphrase'
+  [ "$(md5_of "$r")$(md5_of "$o")$(md5_of "$c")$(md5_of "$d")" = "$before" ] \
+    && echo "PASS dracut-ng/t21-crypt-two-labels-disks-untouched" \
+    || echo "FAIL dracut-ng/t21-crypt-two-labels-disks-untouched: a disk of $r $o $c $d changed"
+}

@@ -18,6 +18,7 @@ public sealed class CryptOverlayStrategy(CryptOverlay layer) : WritableStrategy
     private const string Why = "encrypted overlay (rd.overlay.crypt)";
     private const int WipeBytes = 1 << 20;
     private readonly OverlayCryptPlan _p = layer.Crypt;
+    private bool _open;
 
     public override string Describe() =>
         $"open {_p.Device} as {_p.MapperPath} (LUKS: passphrase typed on the console, {_p.PromptTries} tries of "
@@ -40,6 +41,19 @@ public sealed class CryptOverlayStrategy(CryptOverlay layer) : WritableStrategy
                                + $"\nBlock devices seen:\n{reg.Report().TrimEnd()}");
         var dev = found.Device.DevPath;
         if (Unsafe(ctx, found) is { } why) return Refuse(ctx, $"{dev} is not used: {why}; nothing was written");
+        if (found.Probe.IsUnreadable)
+            return Refuse(ctx, $"{dev} could not be read ({found.Probe.Problem}): what it holds is unknown, so it is "
+                               + "neither opened nor formatted; nothing was written. Check the device (dmesg)");
+        try { return Use(ctx, reg, found); }
+        catch (Exception e) when (e is NativeException or IOException or UnauthorizedAccessException)
+        {
+            return Close(ctx, e.Message);
+        }
+    }
+
+    private WritableResult? Use(BootContext ctx, DeviceRegistry reg, ProbedDevice found)
+    {
+        var dev = found.Device.DevPath;
         foreach (var m in OverlayCryptPlan.ModulesFor(CpuFlags())) ctx.Modules?.Load(m, quietIfUnknown: true);
         ChildTool.Outcome opened;
         string? fs = null;
@@ -48,6 +62,7 @@ public sealed class CryptOverlayStrategy(CryptOverlay layer) : WritableStrategy
             ctx.Log.Notice($"{Why}: {dev} is LUKS: type its passphrase (the boot that made it saved it in "
                            + $"{_p.PasswordFile}); {_p.PromptTries} tries, {_p.PromptSeconds} s each, then RAM");
             opened = LuksVolume.OpenAsking(_p, dev);
+            _open = opened.Ok;
             if (!opened.Ok)
                 return Refuse(ctx, $"{dev} was not opened: no right passphrase within {_p.PromptTries} tries of "
                                    + $"{_p.PromptSeconds} s ({opened.Why}); it is left as it was");
@@ -57,6 +72,14 @@ public sealed class CryptOverlayStrategy(CryptOverlay layer) : WritableStrategy
                                + "formatting it; nothing was written");
         else
         {
+            // before a format, every device still appearing is waited for: a second disk carrying the same name
+            // (a cloned stick) makes the choice ambiguous, and formatting the wrong one loses its data
+            reg.Settle(500, 3000);
+            var matches = DeviceMatcher.Candidates(_p.Device, reg.All);
+            if (matches.Count > 1)
+                return Refuse(ctx, $"{_p.Device} names {matches.Count} devices ("
+                                   + string.Join(", ", matches.Select(m => m.Device.DevPath)) + "): none is formatted; "
+                                   + "name one by UUID= or PARTUUID=; nothing was written");
             var err = Format(ctx, found);
             if (err is not null) return Refuse(ctx, err);
             fs = _p.Filesystem;
@@ -114,36 +137,64 @@ public sealed class CryptOverlayStrategy(CryptOverlay layer) : WritableStrategy
             + (found.Label is null ? "" : $" LABEL={found.Label}");
         ctx.Log.Notice($"{Why}: FORMATTING {dev} ({_p.Device}, {was}) as a LUKS2 volume: it is not LUKS and "
                        + $"rd.overlay.crypt names it with mkfs=1; what it held is lost");
-        string key;
+        string? key;
         try
         {
             key = LuksVolume.NewPassphrase();
+            if (key is null)
+                return $"the kernel's random pool was not ready within {LuksVolume.RandomSeconds} s: no passphrase "
+                       + "could be made; nothing was written";
             LuksVolume.SavePassphrase(_p.PasswordFile, key);
         }
         catch (NativeException e) { return $"no passphrase could be made or saved ({e.Message}); nothing was written"; }
+        // the probe of the device search may be seconds old: looked at again right before the first write
+        var again = ProbedDevice.Of(found.Device);
+        if (again.Probe.IsUnreadable || again.Type == "crypto_LUKS")
+            return $"{dev} " + (again.Probe.IsUnreadable ? $"could not be read again ({again.Probe.Problem})"
+                : "is LUKS now") + "; nothing was written";
         try { Wipe(dev, found.Device.SizeBytes); }
         catch (NativeException e) { return $"{dev} could not be wiped ({e.Message})"; }
         var r = LuksVolume.Format(_p, dev, key);
-        if (!r.Ok) return $"LUKS was not made on {dev}: {r.Why}";
+        if (!r.Ok) return Unmake(dev, found.Device.SizeBytes, $"LUKS was not made on {dev}: {r.Why}");
         r = LuksVolume.Open(_p, dev, key);
-        if (!r.Ok) return $"the new LUKS volume on {dev} was not opened: {r.Why}";
+        if (!r.Ok) return Unmake(dev, found.Device.SizeBytes, $"the new LUKS volume on {dev} was not opened: {r.Why}");
+        _open = true;
         var node = LuksVolume.MapperNode(_p);
         if (node is null)
         {
             LuksVolume.Close(_p);
-            return $"{_p.MapperPath} did not appear after cryptsetup open";
+            _open = false;
+            return Unmake(dev, found.Device.SizeBytes, $"{_p.MapperPath} did not appear after cryptsetup open");
         }
         ctx.Log.Notice($"{Why}: {_p.Mkfs} -t {_p.Filesystem} {node}");
         r = ChildTool.Run(_p.Mkfs, ["-q", "-F", "-t", _p.Filesystem, node], 180);
         if (!r.Ok)
         {
             LuksVolume.Close(_p);
-            return $"no {_p.Filesystem} was made on {node}: {r.Why}";
+            _open = false;
+            return Unmake(dev, found.Device.SizeBytes, $"no {_p.Filesystem} was made on {node}: {r.Why}");
         }
         ctx.Log.Notice($"{Why}: {dev} is LUKS2 ({_p.MapperPath}, {_p.Filesystem}); its passphrase is in "
                        + $"{_p.PasswordFile}; the volume keeps the name {_p.Device} where LUKS2 can hold it (LABEL=, "
                        + "UUID=) for the next boot");
         return null;
+    }
+
+    /// <summary>A format that failed half-way leaves a LUKS header whose only key is in RAM (lost at power-off):
+    /// every later boot would ask for it in vain. The header is wiped again so that the next boot formats afresh;
+    /// when even that fails, the warning says how to do it by hand.</summary>
+    private static string Unmake(string dev, long size, string why)
+    {
+        try
+        {
+            Wipe(dev, size);
+            return why + $"; its new LUKS header was wiped again, so the next boot formats {dev} afresh";
+        }
+        catch (NativeException e)
+        {
+            return why + $"; its new LUKS header could not be wiped ({e.Message}): its only key is lost at power-off, "
+                   + $"run 'wipefs -a {dev}' before the next boot";
+        }
     }
 
     /// <summary>Zeroes the first and last MiB of the device (where filesystem, RAID, LUKS and partition-table
@@ -186,7 +237,9 @@ public sealed class CryptOverlayStrategy(CryptOverlay layer) : WritableStrategy
     /// <summary>A failure once the volume is open: it is closed again, then one warning and RAM.</summary>
     private WritableResult? Close(BootContext ctx, string why)
     {
+        if (!_open) return Refuse(ctx, why);
         var r = LuksVolume.Close(_p);
+        _open = !r.Ok;
         return Refuse(ctx, why + (r.Ok ? "" : $" ({_p.MapperPath} stays open: {r.Why})"));
     }
 

@@ -56,12 +56,16 @@ internal static class LuksVolume
     public static ChildTool.Outcome Close(OverlayCryptPlan p) =>
         ChildTool.Run(p.Cryptsetup, ["close", p.MapName], CloseSeconds, environment: Env);
 
+    /// <summary>How long the kernel's random pool is waited for before a passphrase is given up.</summary>
+    public const int RandomSeconds = 30;
+
     /// <summary>dracut-ng's kind of passphrase (128 hex characters, the SHA-512 of fresh entropy): 64 bytes of
-    /// getrandom(2) hashed.</summary>
-    public static string NewPassphrase()
+    /// getrandom(2) hashed. Null when the kernel's pool is not initialised within <see cref="RandomSeconds"/>:
+    /// there is no weaker fallback.</summary>
+    public static string? NewPassphrase()
     {
         var seed = new byte[64];
-        Libc.GetRandom(seed);
+        if (!Libc.TryGetRandom(seed, RandomSeconds)) return null;
         return Sha512.HashHex(new MemoryStream(seed));
     }
 
@@ -70,12 +74,10 @@ internal static class LuksVolume
     public static void SavePassphrase(string path, string passphrase)
     {
         Libc.MkdirAll(Path.GetDirectoryName(path)!);
-        using (var fd = Libc.Open(path, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_TRUNC | Libc.O_NOFOLLOW, 0x100))
-        {
-            Libc.Write(fd, System.Text.Encoding.ASCII.GetBytes(passphrase), path);
-            Libc.Fsync(fd, path);
-        }
-        Libc.Chmod(path, 0x100);
+        Libc.TryUnlink(path);   // a file left from before keeps its mode through O_TRUNC: made anew, 0400 from birth
+        using var fd = Libc.Open(path, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW, 0x100);
+        Libc.Write(fd, System.Text.Encoding.ASCII.GetBytes(passphrase), path);
+        Libc.Fsync(fd, path);
     }
 
     /// <summary>The opened volume's node: libdevmapper makes it; if it did not, it is made from sysfs (the dm
