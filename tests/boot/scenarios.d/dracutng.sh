@@ -268,55 +268,6 @@ s_dracutng_t21_crypt() {
     || echo "FAIL dracut-ng/t21-crypt-root-untouched-3-boots: $r or $o changed"
 }
 
-# rd.overlay.crypt on a device that never comes (timeout=3): a warning, RAM, every disk byte-identical.
-s_dracutng_t21_crypt_missing() {
-  local i r o c l=$OUT/t21-crypt-missing.log before
-  i=$(t21_crypt_initrd) || { echo "FAIL dracut-ng/t21-crypt-initramfs: see $OUT/mkinitramfs-overlay-crypt.txt"; return; }
-  r=$(disk t21-crypt-missing t21-root.img); o=$(disk t21-crypt-missing t21-overlay.img)
-  c=$(disk t21-crypt-missing t21-crypt.img); before=$(md5_of "$r")$(md5_of "$o")$(md5_of "$c")
-  INITRD=$i "$BOOT" "$l" 120 "root=LABEL=dracut rd.overlay.crypt=LABEL=NONEXISTENT,timeout=3" \
-    $(dng_scsi "$r" root "$o" overlay "$c" crypt)
-  expect dracut-ng/t21-crypt-missing "$l" 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' \
-    'OVERLAY-UPPER=/run/liveinit/cow/' \
-    'rd.overlay.crypt\): LABEL=NONEXISTENT did not appear within 3 s .*nothing was written'
-  refuse dracut-ng/t21-crypt-missing-nothing-made "$l" 'FORMATTING' 'CRYPT-BACKING'
-  [ "$(md5_of "$r")$(md5_of "$o")$(md5_of "$c")" = "$before" ] && echo "PASS dracut-ng/t21-crypt-missing-disks-untouched" \
-    || echo "FAIL dracut-ng/t21-crypt-missing-disks-untouched: a disk of $r $o $c changed"
-}
-
-# mkfs=0 on the crypt disk, which is not LUKS: a warning, RAM, the disk byte-identical.
-s_dracutng_t21_crypt_nomkfs() {
-  local i r o c l=$OUT/t21-crypt-nomkfs.log before
-  i=$(t21_crypt_initrd) || { echo "FAIL dracut-ng/t21-crypt-initramfs: see $OUT/mkinitramfs-overlay-crypt.txt"; return; }
-  r=$(disk t21-crypt-nomkfs t21-root.img); o=$(disk t21-crypt-nomkfs t21-overlay.img)
-  c=$(disk t21-crypt-nomkfs t21-crypt.img); before=$(md5_of "$r")$(md5_of "$o")$(md5_of "$c")
-  INITRD=$i "$BOOT" "$l" 120 "root=LABEL=dracut rd.overlay.crypt=LABEL=CRYPT,mkfs=0" \
-    $(dng_scsi "$r" root "$o" overlay "$c" crypt)
-  expect dracut-ng/t21-crypt-nomkfs "$l" 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' \
-    'OVERLAY-UPPER=/run/liveinit/cow/' \
-    '/dev/sd[a-z] is not LUKS \(ext4\) and mkfs=0 forbids formatting it; nothing was written'
-  refuse dracut-ng/t21-crypt-nomkfs-nothing-made "$l" 'FORMATTING' 'CRYPT-BACKING'
-  [ "$(md5_of "$r")$(md5_of "$o")$(md5_of "$c")" = "$before" ] && echo "PASS dracut-ng/t21-crypt-nomkfs-disks-untouched" \
-    || echo "FAIL dracut-ng/t21-crypt-nomkfs-disks-untouched: a disk of $r $o $c changed"
-}
-
-# rd.overlay.crypt naming the root device itself (LABEL=dracut, mounted as the overlay's lower layer): refused
-# before anything is opened or written; a warning, RAM, every disk byte-identical.
-s_dracutng_t21_crypt_rootdev() {
-  local i r o c l=$OUT/t21-crypt-rootdev.log before
-  i=$(t21_crypt_initrd) || { echo "FAIL dracut-ng/t21-crypt-initramfs: see $OUT/mkinitramfs-overlay-crypt.txt"; return; }
-  r=$(disk t21-crypt-rootdev t21-root.img); o=$(disk t21-crypt-rootdev t21-overlay.img)
-  c=$(disk t21-crypt-rootdev t21-crypt.img); before=$(md5_of "$r")$(md5_of "$o")$(md5_of "$c")
-  INITRD=$i "$BOOT" "$l" 120 "root=LABEL=dracut rd.overlay.crypt=LABEL=dracut" \
-    $(dng_scsi "$r" root "$o" overlay "$c" crypt)
-  expect dracut-ng/t21-crypt-rootdev "$l" 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' \
-    'OVERLAY-UPPER=/run/liveinit/cow/' \
-    '/dev/sd[a-z] is not used: it is the root \(boot medium\) device; nothing was written; changes will be kept in RAM'
-  refuse dracut-ng/t21-crypt-rootdev-nothing-made "$l" 'FORMATTING' 'CRYPT-BACKING' 'Enter passphrase'
-  [ "$(md5_of "$r")$(md5_of "$o")$(md5_of "$c")" = "$before" ] && echo "PASS dracut-ng/t21-crypt-rootdev-disks-untouched" \
-    || echo "FAIL dracut-ng/t21-crypt-rootdev-disks-untouched: a disk of $r $o $c changed"
-}
-
 # TEST-21's crypt line on Debian's 6.12 kernel (ecb built in there, a module on 6.1): the --overlay-crypt image made
 # for it formats and opens the volume the same way.
 s_dracutng_t21_crypt_612() {
@@ -368,21 +319,43 @@ s_dracutng_t30_crypt() {
   else echo "FAIL dracut-ng/t30-crypt-disk-is-luks: $c has no LUKS header"; fi
 }
 
-# Two disks carry the label rd.overlay.crypt names (a cloned stick): which one to format is ambiguous, so neither is
-# formatted: a warning naming both, RAM, every disk byte-identical.
-s_dracutng_t21_crypt_twolabels() {
-  local i r o c d l=$OUT/t21-crypt-two.log before
+# rd.overlay.crypt refused: a warning (PATTERN), RAM, nothing opened or formatted, every disk byte-identical.
+# CLONE=1 attaches a second copy of the crypt disk (the same label).
+t21_crypt_refused() {  # NAME CLONE OPTION PATTERN
+  local name=$1 clone=$2 opt=$3 pattern=$4 i r o c scsi l=$OUT/$1.log before disks
   i=$(t21_crypt_initrd) || { echo "FAIL dracut-ng/t21-crypt-initramfs: see $OUT/mkinitramfs-overlay-crypt.txt"; return; }
-  r=$(disk t21-crypt-two t21-root.img); o=$(disk t21-crypt-two t21-overlay.img)
-  c=$(disk t21-crypt-two t21-crypt.img); d=$OUT/t21-crypt-two-clone.img; cp --sparse=always "$c" "$d"
-  before=$(md5_of "$r")$(md5_of "$o")$(md5_of "$c")$(md5_of "$d")
-  INITRD=$i "$BOOT" "$l" 120 "root=LABEL=dracut rd.overlay.crypt=LABEL=CRYPT" \
-    $(dng_scsi "$r" root "$o" overlay "$c" crypt "$d" crypt2)
-  expect dracut-ng/t21-crypt-two-labels "$l" 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' \
-    'OVERLAY-UPPER=/run/liveinit/cow/' \
+  r=$(disk "$name" t21-root.img); o=$(disk "$name" t21-overlay.img); c=$(disk "$name" t21-crypt.img)
+  disks=("$r" "$o" "$c"); scsi=$(dng_scsi "$r" root "$o" overlay "$c" crypt)
+  if [ "$clone" = 1 ]; then
+    disks+=("$OUT/$name-clone.img"); cp --sparse=always "$c" "${disks[3]}"
+    scsi=$(dng_scsi "$r" root "$o" overlay "$c" crypt "${disks[3]}" crypt2)
+  fi
+  before=$(for x in "${disks[@]}"; do md5_of "$x"; done)
+  # shellcheck disable=SC2086
+  INITRD=$i "$BOOT" "$l" 120 "root=LABEL=dracut rd.overlay.crypt=$opt" $scsi
+  expect "dracut-ng/$name" "$l" 'LIVEINIT-ROOT-REACHED' 'ROOTFS-TYPE=overlay' 'OVERLAY-UPPER=/run/liveinit/cow/' \
+    "$pattern"
+  refuse "dracut-ng/$name-nothing-made" "$l" 'FORMATTING' 'CRYPT-BACKING' 'Enter passphrase'
+  [ "$(for x in "${disks[@]}"; do md5_of "$x"; done)" = "$before" ] && echo "PASS dracut-ng/$name-disks-untouched" \
+    || echo "FAIL dracut-ng/$name-disks-untouched: a disk of ${disks[*]} changed"
+}
+# a device that never comes (timeout=3)
+s_dracutng_t21_crypt_missing() {
+  t21_crypt_refused t21-crypt-missing 0 LABEL=NONEXISTENT,timeout=3 \
+    'rd.overlay.crypt\): LABEL=NONEXISTENT did not appear within 3 s .*nothing was written'
+}
+# mkfs=0 on the crypt disk, which is not LUKS
+s_dracutng_t21_crypt_nomkfs() {
+  t21_crypt_refused t21-crypt-nomkfs 0 LABEL=CRYPT,mkfs=0 \
+    '/dev/sd[a-z] is not LUKS \(ext4\) and mkfs=0 forbids formatting it; nothing was written'
+}
+# the root device itself (LABEL=dracut, mounted as the overlay's lower layer): refused before anything is opened
+s_dracutng_t21_crypt_rootdev() {
+  t21_crypt_refused t21-crypt-rootdev 0 LABEL=dracut \
+    '/dev/sd[a-z] is not used: it is the root \(boot medium\) device; nothing was written; changes will be kept in RAM'
+}
+# two disks carry the label (a cloned stick): which one to format is ambiguous, so neither is
+s_dracutng_t21_crypt_twolabels() {
+  t21_crypt_refused t21-crypt-two-labels 1 LABEL=CRYPT \
     'LABEL=CRYPT names 2 devices \(/dev/sd[a-z], /dev/sd[a-z]\): none is formatted; .*nothing was written'
-  refuse dracut-ng/t21-crypt-two-labels-nothing-made "$l" 'FORMATTING' 'CRYPT-BACKING' 'Enter passphrase'
-  [ "$(md5_of "$r")$(md5_of "$o")$(md5_of "$c")$(md5_of "$d")" = "$before" ] \
-    && echo "PASS dracut-ng/t21-crypt-two-labels-disks-untouched" \
-    || echo "FAIL dracut-ng/t21-crypt-two-labels-disks-untouched: a disk of $r $o $c $d changed"
 }
